@@ -1,0 +1,67 @@
+"""afilnet-async: an asyncio client for the Afilnet API (users, sub-accounts, contact groups)."""
+
+from ._version import __version__
+from .auth import AuthStrategy, BasicAuth, BearerAuth, FormAuth, OAuth2Auth, QueryAuth
+from .client import DEFAULT_BASE_URL, AfilnetClient
+from .errors import (
+    ERROR_CODES,
+    AfilnetAPIError,
+    AfilnetConnectionError,
+    AfilnetError,
+    AfilnetHTTPStatusError,
+    AfilnetTimeoutError,
+    AfilnetTransportError,
+    AuthenticationError,
+    BalanceError,
+    ClientClosedError,
+    ConfigurationError,
+    ConflictError,
+    InvalidRequestError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTooLargeError,
+    ServerError,
+    TokenError,
+    ValidationError,
+)
+from .models import Address, Channel, CreatedGroup
+from .retry import RetryPolicy
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ERROR_CODES",
+    "Address",
+    "AfilnetAPIError",
+    "AfilnetClient",
+    "AfilnetConnectionError",
+    "AfilnetError",
+    "AfilnetHTTPStatusError",
+    "AfilnetTimeoutError",
+    "AfilnetTransportError",
+    "AuthStrategy",
+    "AuthenticationError",
+    "BalanceError",
+    "BasicAuth",
+    "BearerAuth",
+    "Channel",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConflictError",
+    "CreatedGroup",
+    "FormAuth",
+    "InvalidRequestError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "OAuth2Auth",
+    "PermissionDeniedError",
+    "QueryAuth",
+    "RateLimitError",
+    "RequestTooLargeError",
+    "RetryPolicy",
+    "ServerError",
+    "TokenError",
+    "ValidationError",
+    "__version__",
+]

@@ -1,0 +1,63 @@
+"""Afilnet's answer envelope: ``{"status": "SUCCESS", "result": ...}`` or an error code.
+
+:func:`decode_envelope` returns the result or raises an :class:`AfilnetError` subclass; no
+``JSONDecodeError``, ``UnicodeError`` or ``KeyError`` gets out.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import MalformedResponseError, api_error_for
+
+__all__ = ["decode_envelope", "try_decode_error"]
+
+
+def _parse(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        raise MalformedResponseError("empty answer where an Afilnet JSON envelope was expected")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedResponseError("answer is not valid UTF-8") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        looks = "HTML" if text.lstrip()[:1] == "<" else "truncated or invalid JSON"
+        raise MalformedResponseError(
+            f"answer is not JSON ({looks}; {len(body)} bytes, error at char {exc.pos})"
+        ) from None
+    except RecursionError:
+        raise MalformedResponseError("answer is JSON nested too deeply") from None
+    if not isinstance(data, dict):
+        raise MalformedResponseError(f"answer is a JSON {type(data).__name__}, not an object")
+    return data
+
+
+def decode_envelope(body: bytes) -> Any:
+    """The ``result`` of a success envelope; raises the matching error otherwise."""
+    data = _parse(body)
+    status = data.get("status")
+    if not isinstance(status, str):
+        raise MalformedResponseError("answer has no 'status' string")
+    normalized = status.strip().upper()
+    if normalized == "SUCCESS":
+        return data.get("result")
+    if normalized == "ERROR":
+        code = data.get("error")
+        if not isinstance(code, str) or not code.strip():
+            raise MalformedResponseError("error answer carries no error code")
+        raise api_error_for(code.strip())
+    raise MalformedResponseError(f"answer has an unknown status {status[:40]!r}")
+
+
+def try_decode_error(body: bytes) -> None:
+    """Raise the API error an error envelope in ``body`` carries; do nothing for anything else."""
+    try:
+        data = _parse(body)
+    except MalformedResponseError:
+        return
+    status, code = data.get("status"), data.get("error")
+    if isinstance(status, str) and status.strip().upper() == "ERROR" and isinstance(code, str):
+        raise api_error_for(code.strip())

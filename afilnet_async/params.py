@@ -1,0 +1,231 @@
+"""Natural Python values in, Afilnet's flat wire strings out, validated on the way.
+
+One encoder per parameter kind of the spec. Every refusal is a :class:`ValidationError` raised
+before anything is sent; its message names the parameter but never echoes a secret.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+from .errors import ValidationError
+from .spec import Kind, MethodSpec
+
+__all__ = [
+    "MAIN_FIELDS",
+    "ContactValue",
+    "encode_arguments",
+    "encode_contact",
+    "encode_contacts",
+    "encode_raw_arguments",
+    "encode_value",
+]
+
+#: What a contact's field may hold; numbers are sent as their decimal text.
+ContactValue = str | int | float | Decimal
+
+#: The field a group of each type must have.
+MAIN_FIELDS: Final = {"mobile": "mobile", "email": "email"}
+
+_EMAIL = re.compile(r"^[^@\s,:]+@[^@\s,:]+\.[^@\s,:.]+$")
+_FORBIDDEN_IN_CONTACT = re.compile(r"[,:]")
+
+Encoder = Callable[[str, Any], str]
+
+
+def _fail(name: str, expected: str, value: Any) -> ValidationError:
+    return ValidationError(f"{name}: expected {expected}, got {type(value).__name__}")
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(name, "a str", value)
+    if not value.strip():
+        raise ValidationError(f"{name}: must not be empty")
+    return value
+
+
+def _secret(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(name, "a str", value)
+    if not value:
+        raise ValidationError(f"{name}: must not be empty")
+    return value
+
+
+def _id(name: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(name, "a positive int", value)
+    if value <= 0:
+        raise ValidationError(f"{name}: must be a positive int, got {value}")
+    return str(value)
+
+
+def _flag(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int) and value in (0, 1):
+        return str(value)
+    raise ValidationError(f"{name}: expected a bool or 0/1, got {value!r}")
+
+
+def _email(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(name, "an e-mail address (str)", value)
+    if not _EMAIL.match(value):
+        raise ValidationError(f"{name}: {value!r} is not shaped like an e-mail address")
+    return value
+
+
+def _country(length: int, standard: str) -> Encoder:
+    def encode(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise _fail(name, f"an {standard} country code (str)", value)
+        if len(value) != length or not (value.isascii() and value.isalpha()):
+            raise ValidationError(f"{name}: {value!r} is not an {standard} country code")
+        return value
+
+    return encode
+
+
+def _group_type(name: str, value: Any) -> str:
+    if value not in MAIN_FIELDS:
+        raise ValidationError(f"{name}: must be 'mobile' or 'email', got {value!r}")
+    return str(value)
+
+
+def _field_names(name: str, value: Any) -> list[str]:
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, Iterable) or isinstance(names, Mapping):
+        raise _fail(name, "a list of field names", value)
+    names = list(names)
+    if not names:
+        raise ValidationError(f"{name}: must name at least one field")
+    for field in names:
+        if not isinstance(field, str) or not field.strip() or _FORBIDDEN_IN_CONTACT.search(field):
+            raise ValidationError(f"{name}: {field!r} is not a valid field name")
+    return names
+
+
+def _fields(name: str, value: Any) -> str:
+    return ",".join(_field_names(name, value))
+
+
+def _scalar(name: str, key: Any, value: Any) -> str:
+    if not isinstance(key, str) or not key:
+        raise ValidationError(f"{name}: field names must be non-empty str, got {key!r}")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    raise _fail(f"{name}: value of {key!r}", "str or a number", value)
+
+
+def encode_contact(name: str, value: Any) -> str:
+    """``{"mobile": "346", "name": "Ann"}`` -> ``mobile:346,name:Ann``; refuses ',' and ':'."""
+    if not isinstance(value, Mapping) or not value:
+        raise _fail(name, "a non-empty dict of field -> value", value)
+    pairs = []
+    for key, raw in value.items():
+        text = _scalar(name, key, raw)
+        if _FORBIDDEN_IN_CONTACT.search(key) or _FORBIDDEN_IN_CONTACT.search(text):
+            raise ValidationError(
+                f"{name}: {key!r} contains ',' or ':', which Afilnet's k:v,k:v format cannot carry"
+            )
+        pairs.append(f"{key}:{text}")
+    return ",".join(pairs)
+
+
+def encode_contacts(name: str, value: Any) -> str:
+    """A non-empty list of contact dicts -> a compact JSON array of string values."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _fail(name, "a list of contact dicts", value)
+    rows = []
+    for index, row in enumerate(value):
+        if not isinstance(row, Mapping) or not row:
+            raise ValidationError(f"{name}[{index}]: expected a non-empty dict, got {row!r:.40}")
+        rows.append({key: _scalar(f"{name}[{index}]", key, v) for key, v in row.items()})
+    if not rows:
+        raise ValidationError(f"{name}: must contain at least one contact")
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+def _amount(name: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise _fail(name, "a number", value)
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        raise ValidationError(f"{name}: must be a finite number, got {value!r}")
+    text = format(Decimal(str(value)) if isinstance(value, float) else value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+ENCODERS: Final[dict[Kind, Encoder]] = {
+    "text": _text,
+    "secret": _secret,
+    "id": _id,
+    "flag": _flag,
+    "email": _email,
+    "country2": _country(2, "ISO 3166-1 alpha-2"),
+    "country3": _country(3, "ISO 3166-1 alpha-3"),
+    "group_type": _group_type,
+    "fields": _fields,
+    "contact": encode_contact,
+    "contacts": encode_contacts,
+    "amount": _amount,
+}
+
+
+def encode_value(kind: Kind, name: str, value: Any) -> str:
+    """Validate ``value`` as a parameter of ``kind`` and return its wire string."""
+    return ENCODERS[kind](name, value)
+
+
+def encode_arguments(spec: MethodSpec, arguments: Mapping[str, Any]) -> dict[str, str]:
+    """Validate a method's keyword arguments by its spec; optional ``None`` ones are dropped."""
+    wire: dict[str, str] = {}
+    for param in spec.params:
+        value = arguments.get(param.name)
+        if value is None:
+            if not param.optional:
+                raise ValidationError(f"{spec.qualname}: {param.name} is compulsory")
+            continue
+        wire[param.name] = ENCODERS[param.kind](param.name, value)
+        if param.main_field_of is not None:
+            _require_main_field(param.name, wire[param.name], wire.get(param.main_field_of))
+    return wire
+
+
+def _require_main_field(name: str, fields: str, group_type: str | None) -> None:
+    main = MAIN_FIELDS.get(group_type or "")
+    if main is not None and main not in fields.split(","):
+        raise ValidationError(f"{name}: a group of type {group_type!r} must include {main!r}")
+
+
+def _infer_kind(value: Any) -> Kind:
+    if isinstance(value, bool):
+        return "flag"
+    if isinstance(value, int | float | Decimal):
+        return "amount"
+    if isinstance(value, Mapping):
+        return "contact"
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Mapping) for v in value):
+        return "contacts"
+    if isinstance(value, list | tuple):
+        return "fields"
+    return "secret"  # any non-empty str, sent as given
+
+
+def encode_raw_arguments(params: Mapping[str, Any]) -> dict[str, str]:
+    """Encode :meth:`AfilnetClient.call` keywords by Python type; ``None`` values are dropped."""
+    return {
+        name: ENCODERS[_infer_kind(value)](name, value)
+        for name, value in params.items()
+        if value is not None
+    }

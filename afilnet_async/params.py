@@ -219,13 +219,21 @@ def _infer_kind(value: Any) -> Kind:
         return "contacts"
     if isinstance(value, list | tuple):
         return "fields"
-    return "secret"  # any non-empty str, sent as given
+    raise ValidationError(
+        f"unsupported type {type(value).__name__}; pass str, number, bool, list or dict"
+    )
+
+
+def _raw_value(name: str, value: Any) -> str:
+    if isinstance(value, str):
+        return value  # the escape hatch sends any text as given, even empty
+    try:
+        kind = _infer_kind(value)
+    except ValidationError as error:
+        raise ValidationError(f"{name}: {error}") from None
+    return ENCODERS[kind](name, value)
 
 
 def encode_raw_arguments(params: Mapping[str, Any]) -> dict[str, str]:
     """Encode :meth:`AfilnetClient.call` keywords by Python type; ``None`` values are dropped."""
-    return {
-        name: ENCODERS[_infer_kind(value)](name, value)
-        for name, value in params.items()
-        if value is not None
-    }
+    return {name: _raw_value(name, value) for name, value in params.items() if value is not None}

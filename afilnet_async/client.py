@@ -11,8 +11,9 @@ import httpx
 from ._version import __version__
 from .auth.base import AuthStrategy
 from .call import Call
-from .endpoints import GroupAPI, SubaccountAPI, UserAPI
+from .endpoints import SubaccountAPI, UserAPI
 from .errors import ClientClosedError, ConfigurationError
+from .groups import Groups
 from .models import convert_result
 from .params import encode_arguments, encode_raw_arguments
 from .redaction import install_log_redaction
@@ -25,6 +26,7 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AfilnetClient"]
 DEFAULT_BASE_URL = "https://www.afilnet.com/api/"
 #: Used when the client creates its own httpx client and no ``timeout`` is given.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+_NO_RETRY = RetryPolicy(max_retries=0)
 _HEADERS = {"User-Agent": f"afilnet-async/{__version__}", "Accept": "application/json"}
 
 
@@ -68,6 +70,7 @@ class AfilnetClient:
         http_client: httpx.AsyncClient | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 2,
+        max_connections: int = 100,
         allow_insecure_http: bool = False,
     ) -> None:
         if not isinstance(auth, AuthStrategy):
@@ -85,13 +88,19 @@ class AfilnetClient:
         self._httpx_auth = auth.httpx_auth(url)
         self._retry = RetryPolicy(max_retries=max_retries)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout or DEFAULT_TIMEOUT)
+        self.max_connections = max_connections
+        self._http = http_client or httpx.AsyncClient(
+            timeout=timeout or DEFAULT_TIMEOUT,
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
         resolved = httpx.Timeout(timeout) if timeout is not None else self._http.timeout
         self._extensions = {"timeout": resolved.as_dict()}
         self._closed = False
         self.user = UserAPI(self)
         self.subaccount = SubaccountAPI(self)
-        self.group = GroupAPI(self)
+        self.group = Groups(self)
         install_log_redaction()
 
     def __repr__(self) -> str:
@@ -139,9 +148,18 @@ class AfilnetClient:
 
     async def send(self, call: Call) -> Any:
         """Send an already-encoded call (with retries) and return the decoded result."""
+        request = self._build_request(call)
+        return await send_call(self._http, request, self._httpx_auth, self._retry, call.qualname)
+
+    async def send_once(self, call: Call) -> Any:
+        """Send an already-encoded call exactly once, for callers that decide on retries."""
+        request = self._build_request(call)
+        return await send_call(self._http, request, self._httpx_auth, _NO_RETRY, call.qualname)
+
+    def _build_request(self, call: Call) -> httpx.Request:
         if self._closed:
             raise ClientClosedError("this AfilnetClient is closed")
         request = self._auth.build_request(call, self._base_url)
         request.headers.update(_HEADERS)
         request.extensions = self._extensions
-        return await send_call(self._http, request, self._httpx_auth, self._retry, call.qualname)
+        return request

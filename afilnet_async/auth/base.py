@@ -14,7 +14,14 @@ import httpx
 
 from ..call import Call
 
-__all__ = ["AuthStrategy", "form_request", "json_request", "secret_field", "wire_fields"]
+__all__ = [
+    "AuthStrategy",
+    "SizeLimitedAuth",
+    "form_request",
+    "json_request",
+    "secret_field",
+    "wire_fields",
+]
 
 
 @runtime_checkable
@@ -32,6 +39,13 @@ class AuthStrategy(Protocol):
     def credential_urls(self, base_url: httpx.URL) -> Iterable[httpx.URL]:
         """Every URL this strategy sends credentials to (checked for plain http)."""
         ...
+
+
+@runtime_checkable
+class SizeLimitedAuth(AuthStrategy, Protocol):
+    """A strategy whose requests must stay under ``max_url_length`` characters (GET)."""
+
+    max_url_length: int
 
 
 def wire_fields(call: Call) -> dict[str, str]:

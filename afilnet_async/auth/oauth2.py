@@ -65,6 +65,9 @@ class _TokenFlow(httpx.Auth):
                     if token is None:
                         self.token_requests += 1
                         response = yield self._grant_request(request)
+                        # httpx reads bodies for auth flows only in its default
+                        # async_auth_flow, which this one replaces.
+                        await response.aread()
                         token = self._token = parse_token_response(response)
             request.headers["Authorization"] = f"Bearer {token.value}"
             response = yield request

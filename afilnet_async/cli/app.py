@@ -15,6 +15,7 @@ from ..errors import AfilnetError
 from .demo import demo
 from .emulator import emulator
 from .errors import CliError
+from .importing import import_csv
 from .output import emit
 from .settings import AUTH_STYLES, client_from_environment, parse_assignments
 
@@ -182,6 +183,7 @@ def delete_contact(options: _Options, idgroup: int, idcontact: int) -> None:
 
 cli.add_command(demo)
 cli.add_command(emulator)
+cli.add_command(import_csv)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -200,7 +202,7 @@ def run(argv: list[str] | None = None) -> int:
         click.echo(f"afilnet: error: {error}", err=True)
         return 1
     except KeyboardInterrupt:
-        click.echo("afilnet: interrupted", err=True)
+        click.echo("afilnet: interrupted (an import re-run with the same --journal resumes)", err=True)
         return 130
     return 0
 

@@ -1,0 +1,116 @@
+"""Turning a stream of rows into chunks: validation, size limits and an earlier run's journal.
+
+Synchronous and allocation-light, since it runs once per row: the importer feeds rows in and
+drains ``ready`` (chunks to send) and ``invalid`` (rows to report) as they fill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from .chunks import Chunk, digest
+from .journal import JournalError, JournalRange
+from .rows import EncodedRow, RowError, encode_row
+
+__all__ = ["Chunker", "InvalidRow"]
+
+InvalidRow = tuple[int, Any, str]  # (index, row, why)
+_BRACKETS = len(quote("[]", safe=""))
+_COMMA = len(quote(",", safe=""))
+
+
+class Chunker:
+    """Cuts valid rows into chunks of ``chunk_size`` rows and at most ``payload_budget`` URL chars.
+
+    Rows inside a range of ``journal_ranges`` keep that range's boundaries: a confirmed range is
+    counted in ``resumed`` and not sent again; a range only sent is re-sent marked ambiguous.
+    """
+
+    def __init__(
+        self,
+        main_field: str,
+        chunk_size: int,
+        payload_budget: int | None = None,
+        journal_ranges: list[JournalRange] | None = None,
+    ) -> None:
+        self.main_field = main_field
+        self.chunk_size = chunk_size
+        self.payload_budget = payload_budget
+        self.ready: list[Chunk] = []
+        self.invalid: list[InvalidRow] = []
+        self.too_large: list[EncodedRow] = []
+        self.resumed = 0
+        self.total = 0
+        self._rows: list[EncodedRow] = []
+        self._start = 0
+        self._size = _BRACKETS
+        self._ranges: Iterator[JournalRange] = iter(journal_ranges or [])
+        self._next_range = next(self._ranges, None)
+        self._range: JournalRange | None = None
+
+    def add(self, row: Any) -> None:
+        """Take the next input row."""
+        index = self.total
+        self.total += 1
+        if self._range is not None and index >= self._range.end:
+            self._close_range()
+        if self._next_range is not None and index == self._next_range.start:
+            self._flush(index)
+            self._range, self._next_range = self._next_range, next(self._ranges, None)
+        try:
+            encoded = encode_row(index, row, self.main_field)
+        except RowError as error:
+            self.invalid.append((index, row, str(error)))
+            return
+        if self._range is not None:
+            self._rows.append(encoded)
+            return
+        size = self._row_size(encoded) if self.payload_budget is not None else 0
+        if self._rows and (
+            len(self._rows) >= self.chunk_size
+            or (self.payload_budget is not None and self._size + size > self.payload_budget)
+        ):
+            self._flush(index)
+        if self.payload_budget is not None and _BRACKETS + size > self.payload_budget:
+            self.too_large.append(encoded)
+            return
+        if not self._rows:
+            self._start = index
+        self._rows.append(encoded)
+        self._size += size
+
+    def finish(self) -> None:
+        """The input has ended: flush what is left."""
+        if self._range is not None:
+            self._close_range()
+        self._flush(self.total)
+        if self._next_range is not None:
+            raise JournalError(
+                f"the journal records rows from {self._next_range.start}, but the input has "
+                f"only {self.total}: it belongs to another input"
+            )
+
+    def _row_size(self, row: EncodedRow) -> int:
+        return len(quote(row.json, safe="")) + (_COMMA if self._rows else 0)
+
+    def _flush(self, end: int) -> None:
+        if self._rows:
+            self.ready.append(Chunk(self._start, end, tuple(self._rows)))
+        self._rows, self._size, self._start = [], _BRACKETS, end
+
+    def _close_range(self) -> None:
+        done, self._range = self._range, None
+        assert done is not None
+        rows, self._rows = self._rows, []
+        if digest(rows) != done.fingerprint:
+            raise JournalError(
+                f"rows {done.start}-{done.end - 1} differ from the journal's record: "
+                "the journal belongs to another input"
+            )
+        if done.state == "confirmed":
+            self.resumed += len(rows)
+        elif rows:
+            self.ready.append(Chunk(done.start, done.end, tuple(rows), ambiguous=True))
+        self._start, self._size = done.end, _BRACKETS

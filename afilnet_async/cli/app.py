@@ -202,7 +202,7 @@ def run(argv: list[str] | None = None) -> int:
         click.echo(f"afilnet: error: {error}", err=True)
         return 1
     except KeyboardInterrupt:
-        click.echo("afilnet: interrupted (an import re-run with the same --journal resumes)", err=True)
+        click.echo("afilnet: interrupted (re-run an import with its --journal to resume)", err=True)
         return 130
     return 0
 

@@ -9,6 +9,7 @@ from typing import Literal
 from .bulk.importer import Rows, import_contacts
 from .bulk.report import ImportProgress, ImportReport
 from .endpoints import GroupAPI
+from .retry import RetryPolicy
 
 __all__ = ["Groups"]
 
@@ -30,7 +31,7 @@ class Groups(GroupAPI):
         on_progress: Callable[[ImportProgress], None] | None = None,
         main_field: Literal["mobile", "email"] | None = None,
         reconcile: bool = True,
-        max_retries: int = 5,
+        retry_policy: RetryPolicy | None = None,
     ) -> ImportReport:
         """Import any number of contacts into a group with ``addcontactlist`` chunks.
 
@@ -42,7 +43,8 @@ class Groups(GroupAPI):
         group's columns) are reported, not sent. A chunk whose answer was lost is reconciled
         (the group is read back and only missing rows are re-sent) unless ``reconcile=False``.
         ``journal`` names a file that records confirmed chunks: re-running with the same
-        journal and input sends only what is left. Every row ends up counted in the report's
+        journal and input sends only what is left. ``retry_policy`` bounds the retries of one
+        chunk (default: 5, backoff from 0.5 s). Every row ends up counted in the report's
         ``imported`` or ``failed``.
         """
         return await import_contacts(
@@ -56,5 +58,5 @@ class Groups(GroupAPI):
             on_progress=on_progress,
             main_field=main_field,
             reconcile=reconcile,
-            max_retries=max_retries,
+            retry_policy=retry_policy,
         )

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "import_contacts"]
 
+#: Retries of one chunk after a transport error, 5xx or unreadable answer (429s are waited out).
+DEFAULT_RETRY_POLICY = RetryPolicy(max_retries=5)
 #: Rows per ``addcontactlist`` call when the caller does not choose.
 DEFAULT_CHUNK_SIZE = 200
 _CHECKPOINT_EVERY = 1024
@@ -94,7 +96,7 @@ class _Import:
         journal: Journal | None,
         on_progress: Callable[[ImportProgress], None] | None,
         reconcile: bool,
-        max_retries: int,
+        retry_policy: RetryPolicy | None,
     ) -> None:
         self.client, self.idgroup, self.main_field = client, idgroup, main_field
         self.limiter = AdaptiveLimiter(concurrency)
@@ -103,7 +105,7 @@ class _Import:
         self.journal_lock = anyio.Lock()
         self.on_progress = on_progress
         self.reconcile = reconcile
-        self.policy = RetryPolicy(max_retries=max_retries)
+        self.policy = retry_policy or DEFAULT_RETRY_POLICY
         self.failures: list[ImportFailure] = []
         self.imported = self.failed = self.requests = self.retries = 0
         self.rate_limited = self.reconciled = 0
@@ -305,10 +307,10 @@ async def import_contacts(
     on_progress: Callable[[ImportProgress], None] | None = None,
     main_field: MainField | None = None,
     reconcile: bool = True,
-    max_retries: int = 5,
+    retry_policy: RetryPolicy | None = None,
 ) -> ImportReport:
     """Import ``contacts`` into group ``idgroup``; see :meth:`Groups.import_contacts`."""
-    size = chunk_size or DEFAULT_CHUNK_SIZE
+    size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     _check_arguments(idgroup, concurrency, size, max_per_second)
     if concurrency > client.max_connections:
         raise ValidationError(
@@ -327,7 +329,7 @@ async def import_contacts(
         journal=opened,
         on_progress=on_progress,
         reconcile=reconcile,
-        max_retries=max_retries,
+        retry_policy=retry_policy,
     )
     chunker = Chunker(
         main, size, _payload_budget(client, idgroup), opened.ranges if opened else None

@@ -1,0 +1,123 @@
+"""Row validation and chunking: what goes out, in which chunks, and what is reported."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from afilnet_async.bulk.chunker import Chunker
+from afilnet_async.bulk.chunks import contacts_json
+from afilnet_async.bulk.journal import JournalError, JournalRange
+from afilnet_async.bulk.rows import RowError, encode_row
+
+from .fake_afilnet import contacts
+
+
+def test_a_good_row_is_encoded_once_as_compact_json() -> None:
+    row = encode_row(
+        3, {"mobile": "34600000001", "name": "Ann, Jr.", "age": 41, "x": None}, "mobile"
+    )
+    assert row.index == 3
+    assert row.main == "34600000001"
+    assert json.loads(row.json) == {"mobile": "34600000001", "name": "Ann, Jr.", "age": "41"}
+
+
+@pytest.mark.parametrize(
+    ("row", "main_field", "reason"),
+    [
+        ({"name": "no mobile"}, "mobile", "missing"),
+        ({"mobile": ""}, "mobile", "missing"),
+        ({"mobile": "12"}, "mobile", "not well formed"),
+        ({"mobile": "34 600 000"}, "mobile", "not well formed"),
+        ({"email": "not-an-email"}, "email", "not well formed"),
+        ({"mobile": "34600000000", "vip": True}, "mobile", "bool"),
+        ({"mobile": "34600000000", "tags": ["a"]}, "mobile", "list"),
+        ({"mobile": "34600000000", "": "x"}, "mobile", "field name"),
+        (["34600000000"], "mobile", "not a mapping"),
+        ("mobile:34600000000", "mobile", "not a mapping"),
+    ],
+)
+def test_a_bad_row_says_what_is_wrong(row: object, main_field: str, reason: str) -> None:
+    with pytest.raises(RowError, match=reason):
+        encode_row(0, row, main_field)
+
+
+def test_rows_are_cut_into_chunks_of_the_asked_size() -> None:
+    chunker = Chunker("mobile", chunk_size=3)
+    for row in contacts(8):
+        chunker.add(row)
+    chunker.finish()
+    assert [len(c.rows) for c in chunker.ready] == [3, 3, 2]
+    assert [(c.start, c.end) for c in chunker.ready] == [(0, 3), (3, 6), (6, 8)]
+
+
+def test_invalid_rows_are_reported_and_the_rest_go_on() -> None:
+    chunker = Chunker("mobile", chunk_size=10)
+    for row in [*contacts(2), {"name": "x"}, *contacts(2, start=2)]:
+        chunker.add(row)
+    chunker.finish()
+    assert [index for index, _, _ in chunker.invalid] == [2]
+    assert [r.index for r in chunker.ready[0].rows] == [0, 1, 3, 4]
+    assert chunker.total == 5
+
+
+def test_a_payload_budget_cuts_chunks_so_their_quoted_json_fits() -> None:
+    rows = contacts(50)
+    budget = 600
+    chunker = Chunker("mobile", chunk_size=1000, payload_budget=budget)
+    for row in rows:
+        chunker.add(row)
+    chunker.finish()
+    assert len(chunker.ready) > 1
+    for chunk in chunker.ready:
+        assert len(quote(contacts_json(chunk.rows), safe="")) <= budget
+    assert sum(len(c.rows) for c in chunker.ready) == 50
+
+
+def test_a_row_larger_than_the_budget_alone_is_set_aside() -> None:
+    chunker = Chunker("mobile", chunk_size=10, payload_budget=200)
+    chunker.add({"mobile": "34600000000", "note": "x" * 500})
+    chunker.add(contacts(1)[0])
+    chunker.finish()
+    assert [r.index for r in chunker.too_large] == [0]
+    assert [r.index for c in chunker.ready for r in c.rows] == [1]
+
+
+def _ranges_of(rows: list[dict[str, str]], size: int) -> list[JournalRange]:
+    first = Chunker("mobile", chunk_size=size)
+    for row in rows:
+        first.add(row)
+    first.finish()
+    return [JournalRange(c.start, c.end, c.fingerprint, "confirmed") for c in first.ready]
+
+
+def test_confirmed_journal_ranges_are_skipped_and_sent_ones_come_back_ambiguous() -> None:
+    rows = contacts(10)
+    confirmed, sent, *_ = _ranges_of(rows, 4)
+    sent = JournalRange(sent.start, sent.end, sent.fingerprint, "sent")
+    chunker = Chunker("mobile", chunk_size=4, journal_ranges=[confirmed, sent])
+    for row in rows:
+        chunker.add(row)
+    chunker.finish()
+    assert chunker.resumed == 4
+    assert [(c.start, c.end, c.ambiguous) for c in chunker.ready] == [(4, 8, True), (8, 10, False)]
+
+
+def test_a_journal_of_another_input_is_refused() -> None:
+    ranges = _ranges_of(contacts(4), 4)
+    chunker = Chunker("mobile", chunk_size=4, journal_ranges=ranges)
+    with pytest.raises(JournalError, match="another input"):
+        for row in contacts(4, start=100):
+            chunker.add(row)
+        chunker.finish()
+
+
+def test_a_journal_longer_than_the_input_is_refused() -> None:
+    ranges = _ranges_of(contacts(8), 4)
+    chunker = Chunker("mobile", chunk_size=4, journal_ranges=ranges)
+    for row in contacts(4):
+        chunker.add(row)
+    with pytest.raises(JournalError, match="only 4"):
+        chunker.finish()

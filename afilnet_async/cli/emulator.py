@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ..emulator import Emulator, Faults
@@ -14,6 +16,12 @@ __all__ = ["emulator"]
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--latency", default=0.0, type=click.FloatRange(0), help="Seconds per request.")
 @click.option("--latency-jitter", default=0.0, type=click.FloatRange(0), help="+/- seconds.")
+@click.option(
+    "--latency-distribution",
+    type=click.Choice(["fixed", "normal", "exponential"]),
+    default="fixed",
+    show_default=True,
+)
 @click.option("--rate-429", default=0.0, type=click.FloatRange(0, 1), help="Share of 429s.")
 @click.option("--retry-after", default=1.0, type=click.FloatRange(0), help="Retry-After of 429s.")
 @click.option("--rate-503", default=0.0, type=click.FloatRange(0, 1), help="Share of 503s.")
@@ -28,7 +36,7 @@ __all__ = ["emulator"]
 @click.option("--token-lifetime", default=3600.0, type=click.FloatRange(0, min_open=True))
 @click.option("--rps-limit", default=None, type=click.FloatRange(0, min_open=True))
 @click.option("--seed", default=None, type=int, help="Seed the fault dice.")
-def emulator(host: str, port: int, seed: int | None, **faults: float) -> None:
+def emulator(host: str, port: int, seed: int | None, **faults: Any) -> None:
     """Serve the emulator with the demo account demo / demo (Ctrl-C stops it)."""
     emu = Emulator.demo(faults=Faults(**faults), seed=seed)
 

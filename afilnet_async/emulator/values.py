@@ -1,0 +1,127 @@
+"""Strict parsing of Afilnet's flat wire strings: ids, flags, amounts, fields, contacts.
+
+Every malformed value raises :class:`ApiError` with MISSING_COMPULSORY_PARAM (the parameter
+is there but unusable), except where a caller maps "unparseable" to its own code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+from .errors import ApiError
+
+__all__ = [
+    "MALFORMED",
+    "is_email",
+    "parse_amount",
+    "parse_contact",
+    "parse_contacts",
+    "parse_field_name",
+    "parse_fields",
+    "parse_flag",
+    "parse_id",
+]
+
+MALFORMED = "MISSING_COMPULSORY_PARAM"
+
+_ID = re.compile(r"^[0-9]{1,18}$")
+_AMOUNT = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_EMAIL = re.compile(r"^[^@\s,:;]+@[^@\s,:;]+\.[A-Za-z]{2,}$")
+
+
+def parse_id(text: str) -> int | None:
+    """A positive decimal id, or ``None`` when ``text`` is not one."""
+    value = text.strip()
+    if not _ID.match(value) or int(value) == 0:
+        return None
+    return int(value)
+
+
+def parse_flag(text: str) -> bool:
+    """``1`` -> True, ``0`` -> False; anything else is malformed."""
+    value = text.strip()
+    if value not in ("0", "1"):
+        raise ApiError(MALFORMED)
+    return value == "1"
+
+
+def parse_amount(text: str) -> float | None:
+    """A finite decimal number (``10``, ``-5``, ``2.50``), or ``None``."""
+    value = text.strip()
+    if not _AMOUNT.match(value):
+        return None
+    amount = float(value)
+    return amount if math.isfinite(amount) else None
+
+
+def is_email(text: str) -> bool:
+    """Whether ``text`` is shaped like ``local@domain.tld``."""
+    return bool(_EMAIL.match(text))
+
+
+def parse_field_name(text: str) -> str:
+    """A column name: trimmed, non-empty, without ``,`` or ``:``."""
+    name = text.strip()
+    if not name or "," in name or ":" in name:
+        raise ApiError(MALFORMED)
+    return name
+
+
+def parse_fields(text: str) -> list[str]:
+    """``mobile,name,address`` -> the names in order, duplicates dropped; empty items refused."""
+    names: list[str] = []
+    for item in text.split(","):
+        name = parse_field_name(item)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def parse_contact(text: str) -> dict[str, str]:
+    """``mobile:346,name:Ann`` -> ``{"mobile": "346", "name": "Ann"}``.
+
+    Each comma-separated pair has exactly one ``:``, a non-empty field name (trimmed) and a
+    value kept as given (possibly empty); a field named twice is malformed.
+    """
+    contact: dict[str, str] = {}
+    for pair in text.split(","):
+        if pair.count(":") != 1:
+            raise ApiError(MALFORMED)
+        key, value = pair.split(":")
+        name = key.strip()
+        if not name or name in contact:
+            raise ApiError(MALFORMED)
+        contact[name] = value
+    return contact
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ApiError(MALFORMED)
+        return str(value)
+    raise ApiError(MALFORMED)
+
+
+def parse_contacts(text: str) -> list[dict[str, str]]:
+    """A JSON array of objects whose values are strings or numbers -> rows of strings.
+
+    Anything else (not JSON, not an array, an element that is not an object, a value that is
+    null, a bool, an array or an object) makes the whole parameter malformed.
+    """
+    try:
+        rows = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise ApiError(MALFORMED) from None
+    if not isinstance(rows, list):
+        raise ApiError(MALFORMED)
+    parsed: list[dict[str, str]] = []
+    for row in rows:
+        if not isinstance(row, dict):
+            raise ApiError(MALFORMED)
+        parsed.append({str(key).strip(): _cell(value) for key, value in row.items()})
+    return parsed

@@ -39,7 +39,8 @@ async def run_demo(count: int, concurrency: int, console: Console) -> DemoSummar
     emulator = Emulator.demo(faults=Faults(latency=0.005))
     async with emulator.client(FormAuth("demo", "demo")) as client:
         balance = await client.user.get_balance()
-        console.print(f"Logged in to the built-in emulator as [bold]demo[/]; balance: {balance}")
+        shown = balance.get("balance", balance) if isinstance(balance, dict) else balance
+        console.print(f"Logged in to the built-in emulator as [bold]demo[/]; balance: {shown}")
         group = await client.group.create_group(
             name="Demo customers", type="mobile", fields=["mobile", "name"]
         )
@@ -77,7 +78,9 @@ async def run_demo(count: int, concurrency: int, console: Console) -> DemoSummar
 def _print_summary(summary: DemoSummary, concurrency: int, console: Console) -> None:
     report = summary.report
     rate = report.imported / report.elapsed if report.elapsed else 0.0
-    table = Table("", "", title="afilnet demo: a bulk import on the built-in emulator")
+    table = Table(
+        show_header=False, title="afilnet demo: a bulk import on the built-in emulator"
+    )
     for label, value in (
         ("contacts generated", f"{report.total:,}"),
         ("contacts imported", f"{report.imported:,}"),

@@ -25,6 +25,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import replies
+from .admin import ADMIN_PREFIX, admin_routes
 from .backend import Backend
 from .constants import API_PREFIX
 from .errors import ConnectionDropped
@@ -58,7 +59,7 @@ class CountRequests:
         self.app, self.backend = app, backend
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path", "").startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
         counters = self.backend.counters
@@ -161,6 +162,7 @@ def build_app(backend: Backend) -> Starlette:
         *_routes("/basic/", ApiEndpoint(backend, "basic"), ["GET", "POST"]),
         *_routes("/json/", ApiEndpoint(backend, "json"), ["POST"]),
         *_routes("/oauth/token", TokenEndpoint(backend), ["POST"]),
+        *admin_routes(backend),
     ]
     middleware = [Middleware(AbsoluteFormTargets), Middleware(CountRequests, backend=backend)]
     return Starlette(routes=routes, middleware=middleware)

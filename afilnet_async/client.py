@@ -159,6 +159,8 @@ class AfilnetClient:
     def _build_request(self, call: Call) -> httpx.Request:
         if self._closed:
             raise ClientClosedError("this AfilnetClient is closed")
+        if self._http.is_closed:  # a caller's http_client, closed by its owner
+            raise ClientClosedError("the http_client of this AfilnetClient is closed")
         request = self._auth.build_request(call, self._base_url)
         request.headers.update(_HEADERS)
         request.extensions = self._extensions

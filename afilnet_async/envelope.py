@@ -30,6 +30,8 @@ def _parse(body: bytes) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise MalformedResponseError("answer is JSON nested too deeply") from None
+    except ValueError:  # e.g. an integer over Python's int_max_str_digits
+        raise MalformedResponseError("answer is not JSON this client can decode") from None
     if not isinstance(data, dict):
         raise MalformedResponseError(f"answer is a JSON {type(data).__name__}, not an object")
     return data
@@ -59,5 +61,7 @@ def try_decode_error(body: bytes) -> None:
     except MalformedResponseError:
         return
     status, code = data.get("status"), data.get("error")
-    if isinstance(status, str) and status.strip().upper() == "ERROR" and isinstance(code, str):
+    if not (isinstance(status, str) and isinstance(code, str) and code.strip()):
+        return
+    if status.strip().upper() == "ERROR":
         raise api_error_for(code.strip())

@@ -6,7 +6,7 @@ missing Python argument). Messages never carry a password or token.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "ERROR_CODES",
@@ -96,6 +96,19 @@ class AfilnetHTTPStatusError(AfilnetError):
     def __init__(self, message: str, *, status_code: int) -> None:
         super().__init__(message)
         self.status_code = status_code
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The keyword-only arguments defeat Exception's pickling, which calls cls(*args).
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(
+    cls: type[AfilnetHTTPStatusError], args: tuple[Any, ...], state: dict[str, Any]
+) -> AfilnetHTTPStatusError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class RateLimitError(AfilnetHTTPStatusError):

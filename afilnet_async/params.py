@@ -94,7 +94,7 @@ def _country(length: int, standard: str) -> Encoder:
 
 
 def _group_type(name: str, value: Any) -> str:
-    if value not in MAIN_FIELDS:
+    if not isinstance(value, str) or value not in MAIN_FIELDS:  # a list is unhashable
         raise ValidationError(f"{name}: must be 'mobile' or 'email', got {value!r}")
     return str(value)
 

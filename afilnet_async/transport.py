@@ -81,14 +81,21 @@ async def send_call(
     attempts = policy.max_retries + 1
     for retry_number in range(attempts):
         try:
-            return await _attempt(http, request, auth)
+            result = await _attempt(http, request, auth)
         except AfilnetError as error:
             if retry_number + 1 >= attempts or not is_retryable(error):
+                logger.debug(
+                    "%s: attempt %d/%d failed (%s: %s); not retrying",
+                    qualname, retry_number + 1, attempts, type(error).__name__, error,
+                )  # fmt: skip
                 raise
             delay = policy.delay(retry_number, error)
             logger.debug(
                 "%s: attempt %d/%d failed (%s: %s); retrying in %.2fs",
                 qualname, retry_number + 1, attempts, type(error).__name__, error, delay,
             )  # fmt: skip
+        else:
+            logger.debug("%s: attempt %d/%d succeeded", qualname, retry_number + 1, attempts)
+            return result
         await anyio.sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -51,7 +51,7 @@ def parse_token_response(response: httpx.Response) -> AccessToken:
         )
     try:
         data = json.loads(response.content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # bad UTF-8, bad JSON, an over-long integer
         raise TokenError(
             f"token endpoint answered HTTP {response.status_code} with no JSON object"
         ) from None

@@ -34,7 +34,7 @@ def _accounted(report: ImportReport) -> None:
 
 
 async def test_every_row_arrives_once_with_bounded_concurrency() -> None:
-    fake = FakeAfilnet(latency=0.002)
+    fake = FakeAfilnet(latency=0.02)  # long enough for the producer to fill every worker
     async with _client(fake) as client:
         report = await client.group.import_contacts(
             7, contacts(2000), concurrency=5, chunk_size=100

@@ -1,0 +1,1 @@
+"""Benchmarks of afilnet-async against its emulator running in another process."""

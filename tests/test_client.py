@@ -1,0 +1,330 @@
+"""The session: lifecycle, a caller's http client, the raw escape hatch, result models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from support import BASE_URL, PASSWORD, USER, make_auth, success, wire_pairs
+
+import afilnet_async
+from afilnet_async import (
+    DEFAULT_BASE_URL,
+    Address,
+    AfilnetClient,
+    Channel,
+    ClientClosedError,
+    CreatedGroup,
+    FormAuth,
+    MalformedResponseError,
+    QueryAuth,
+    ValidationError,
+)
+
+RealAsyncClient = httpx.AsyncClient
+
+# --- lifecycle -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def created_http_clients(monkeypatch: pytest.MonkeyPatch) -> list[httpx.AsyncClient]:
+    """Every httpx.AsyncClient the library creates for itself during the test."""
+    created: list[httpx.AsyncClient] = []
+
+    class Recording(httpx.AsyncClient):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            created.append(self)
+
+    monkeypatch.setattr("afilnet_async.client.httpx.AsyncClient", Recording)
+    return created
+
+
+async def test_context_manager_closes_its_own_http_client(api, created_http_clients) -> None:
+    async with AfilnetClient(FormAuth(USER, PASSWORD)) as client:
+        assert await client.user.get_balance() is None
+    (own,) = created_http_clients
+    assert own.is_closed
+
+
+async def test_aclose_closes_its_own_http_client(api, created_http_clients) -> None:
+    client = AfilnetClient(FormAuth(USER, PASSWORD))
+    await client.user.get_balance()
+    await client.aclose()
+    assert created_http_clients[0].is_closed
+    await client.aclose()  # closing twice is harmless
+
+
+async def test_a_callers_http_client_is_never_closed(api, created_http_clients) -> None:
+    async with RealAsyncClient() as shared:
+        async with AfilnetClient(FormAuth(USER, PASSWORD), http_client=shared) as client:
+            await client.user.get_balance()
+        other = AfilnetClient(QueryAuth(USER, PASSWORD), http_client=shared)
+        await other.user.get_balance()
+        await other.aclose()
+        assert not shared.is_closed
+        assert created_http_clients == []
+        response = await shared.get(BASE_URL + "still-usable")
+        assert response.status_code == 200
+    assert api["api"].call_count == 3
+
+
+@pytest.mark.parametrize("strategy", ["query", "form", "oauth2"])
+async def test_calls_after_close_raise_client_closed(api, strategy: str) -> None:
+    client = AfilnetClient(make_auth(strategy))
+    async with client:
+        pass
+    with pytest.raises(ClientClosedError) as caught:
+        await client.user.get_balance()
+    assert isinstance(caught.value, RuntimeError)
+    with pytest.raises(ClientClosedError):
+        await client.call("user", "getbalance")
+    assert not api.calls.called
+
+
+async def test_calls_on_a_closed_callers_http_client_raise_client_closed(api) -> None:
+    shared = httpx.AsyncClient()
+    client = AfilnetClient(FormAuth(USER, PASSWORD), http_client=shared)
+    await shared.aclose()
+    with pytest.raises(ClientClosedError):
+        await client.user.get_balance()
+
+
+async def test_timeout_defaults_and_settings(api) -> None:
+    async with AfilnetClient(FormAuth(USER, PASSWORD)) as client:
+        await client.user.get_balance()
+    default = api["api"].calls.last.request.extensions["timeout"]
+    assert default == httpx.Timeout(30.0, connect=10.0).as_dict()
+
+    async with AfilnetClient(FormAuth(USER, PASSWORD), timeout=2.5) as client:
+        await client.user.get_balance()
+    assert api["api"].calls.last.request.extensions["timeout"] == httpx.Timeout(2.5).as_dict()
+
+    async with httpx.AsyncClient(timeout=7.0) as shared:
+        client = AfilnetClient(FormAuth(USER, PASSWORD), http_client=shared)
+        await client.user.get_balance()
+    assert api["api"].calls.last.request.extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+
+
+async def test_requests_identify_the_library(make_client, api) -> None:
+    client = make_client("form")
+    await client.user.get_balance()
+    headers = api["api"].calls.last.request.headers
+    assert headers["user-agent"] == f"afilnet-async/{afilnet_async.__version__}"
+    assert headers["accept"] == "application/json"
+
+
+def test_defaults_and_properties() -> None:
+    auth = QueryAuth(USER, PASSWORD)
+    client = AfilnetClient(auth)
+    assert DEFAULT_BASE_URL == "https://www.afilnet.com/api/"
+    assert str(client.base_url) == DEFAULT_BASE_URL
+    assert client.auth is auth
+    assert str(AfilnetClient(auth, base_url="https://example.com/x").base_url) == (
+        "https://example.com/x/"
+    )
+
+
+def test_the_namespaces_hold_the_methods() -> None:
+    client = AfilnetClient(QueryAuth(USER, PASSWORD))
+    assert "UserAPI" in repr(client.user)
+    assert callable(client.group.add_contact_list)
+    assert callable(client.subaccount.transfer_balance)
+
+
+def test_works_under_trio() -> None:
+    import trio
+
+    async def main() -> list[Any]:
+        with respx.mock(base_url=BASE_URL) as router:
+            router.post("oauth/token").mock(
+                return_value=httpx.Response(200, json={"access_token": "tok-XYZ"})
+            )
+            router.post("json/").mock(return_value=success(5))
+            async with AfilnetClient(make_auth("oauth2")) as client:
+                return [await client.user.get_balance() for _ in range(3)]
+
+    assert trio.run(main) == [5, 5, 5]
+
+
+# --- the raw escape hatch ------------------------------------------------------------------
+
+
+async def test_call_encodes_values_by_python_type(make_client, api) -> None:
+    client = make_client("query")
+    api["api"].return_value = success({"anything": [1, "two"]})
+    result = await client.call(
+        "group",
+        "somenewmethod",
+        yes=True,
+        no=False,
+        count=5,
+        amount=2.5,
+        names=["mobile", "name"],
+        contact={"mobile": "346", "age": 30},
+        contacts=[{"mobile": "346"}, {"mobile": "347"}],
+        gone=None,
+        empty="",
+        text="a b&c",
+    )
+    assert result == {"anything": [1, "two"]}
+    assert wire_pairs(api["api"].calls.last.request) == [
+        ("class", "group"),
+        ("method", "somenewmethod"),
+        ("user", USER),
+        ("password", PASSWORD),
+        ("yes", "1"),
+        ("no", "0"),
+        ("count", "5"),
+        ("amount", "2.5"),
+        ("names", "mobile,name"),
+        ("contact", "mobile:346,age:30"),
+        ("contacts", '[{"mobile":"346"},{"mobile":"347"}]'),
+        ("empty", ""),
+        ("text", "a b&c"),
+    ]
+
+
+async def test_call_works_through_every_strategy(make_client, api, strategy) -> None:
+    client = make_client(strategy)
+    api["api"].return_value = success([1, 2])
+    assert await client.call("user", "getbalance") == [1, 2]
+    sent = dict(wire_pairs(api["api"].calls.last.request))
+    assert (sent["class"], sent["method"]) == ("user", "getbalance")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [object(), b"bytes", {1, 2}, [], ["a,b"], {"k": "a:b"}, [{"k": "v"}, {}], float("nan")],
+    ids=["object", "bytes", "set", "empty-list", "comma-in-name", "colon-in-value",
+         "empty-row", "nan"],
+)  # fmt: skip
+async def test_call_refuses_values_it_cannot_encode(make_client, api, value) -> None:
+    client = make_client("form")
+    with pytest.raises(ValidationError) as caught:
+        await client.call("group", "x", param=value)
+    assert "param" in str(caught.value)
+    assert not api.calls.called
+
+
+# --- result models -------------------------------------------------------------------------
+
+ADDRESS = {
+    "id": "17",
+    "namelastname": "Ann Doe",
+    "iscompany": "1",
+    "companyname": "ACME",
+    "documentid": "123456789A",
+    "countrycode": "us",
+    "cityid": "4",
+    "cityname": "town",
+    "zipcode": 123456,
+    "address": "1 Main St",
+    "verified": "0",
+    "addressverified": "1",
+    "somethingnew": "ignored",
+}
+
+
+async def test_get_addresses_structures_addresses(make_client, api) -> None:
+    client = make_client("form")
+    api["api"].return_value = success([ADDRESS, {"id": 18, "iscompany": 0, "verified": True}])
+    first, second = await client.user.get_addresses()
+    assert first == Address(
+        id=17,
+        namelastname="Ann Doe",
+        iscompany=True,
+        companyname="ACME",
+        documentid="123456789A",
+        countrycode="us",
+        cityid=4,
+        cityname="town",
+        zipcode="123456",
+        address="1 Main St",
+        verified=False,
+        addressverified=True,
+    )
+    assert second == Address(id=18, iscompany=False, verified=True)
+
+
+@pytest.mark.parametrize("result", [None, []], ids=["null", "empty-list"])
+async def test_no_addresses_is_an_empty_list(make_client, api, result) -> None:
+    client = make_client("form")
+    api["api"].return_value = success(result)
+    assert await client.user.get_addresses() == []
+
+
+async def test_get_channels_structures_channels(make_client, api) -> None:
+    client = make_client("form")
+    api["api"].return_value = success(
+        [
+            {"channeltype": "sms", "channelname": "sms", "active": "1"},
+            {"channelname": "email", "active": 0},
+            {"channelname": "whatsapp", "active": "false"},
+        ]
+    )
+    assert await client.user.get_channels() == [
+        Channel(channelname="sms", active=True, channeltype="sms"),
+        Channel(channelname="email", active=False),
+        Channel(channelname="whatsapp", active=False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("result", "idgroup"),
+    [({"idgroup": 12}, 12), ({"id": 13}, 13), ({"idgroup": "14"}, 14), (15, 15), ("16", 16),
+     (None, None), ({}, None), ({"name": "x"}, None), ("created", None), (True, None)],
+    ids=["idgroup", "id", "idgroup-text", "int", "digit-string", "null", "empty-object",
+         "no-id", "text", "true"],
+)  # fmt: skip
+async def test_create_group_gives_the_new_id_when_the_answer_has_it(
+    make_client, api, result, idgroup
+) -> None:
+    client = make_client("form")
+    api["api"].return_value = success(result)
+    created = await client.group.create_group(name="g", type="mobile", fields=["mobile"])
+    assert isinstance(created, CreatedGroup)
+    assert created.idgroup == idgroup
+    assert created.raw == result
+
+
+BAD_RESULTS = [
+    pytest.param("user.getaddresses", [{"namelastname": "no id"}], id="address-without-id"),
+    pytest.param("user.getaddresses", [{"id": "seventeen"}], id="address-id-not-a-number"),
+    pytest.param("user.getaddresses", [{"id": 1, "iscompany": "maybe"}], id="address-bad-flag"),
+    pytest.param("user.getaddresses", [{"id": True}], id="address-id-bool"),
+    pytest.param("user.getaddresses", [{"id": 1, "cityname": ["x"]}], id="address-bad-text"),
+    pytest.param("user.getaddresses", "garbage", id="addresses-text"),
+    pytest.param("user.getaddresses", 5, id="addresses-number"),
+    pytest.param("user.getaddresses", [5], id="address-number"),
+    pytest.param("user.getchannels", [{"channelname": "sms"}], id="channel-without-active"),
+    pytest.param("user.getchannels", [{"channelname": "sms", "active": 2}], id="channel-active-2"),
+    pytest.param("user.getchannels", {"channelname": "sms", "active": 1}, id="channels-object"),
+]
+
+
+@pytest.mark.parametrize(("qualname", "result"), BAD_RESULTS)
+async def test_a_result_that_does_not_fit_is_malformed(make_client, api, qualname, result):
+    client = make_client("form")
+    api["api"].return_value = success(result)
+    with pytest.raises(MalformedResponseError) as caught:
+        if qualname == "user.getaddresses":
+            await client.user.get_addresses()
+        else:
+            await client.user.get_channels()
+    assert qualname in str(caught.value)
+    assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    "result",
+    [12.5, "12.50", {"balance": 3}, [1, 2], None, True],
+    ids=["number", "text", "object", "list", "null", "bool"],
+)
+async def test_undocumented_results_come_back_as_they_came(make_client, api, result) -> None:
+    client = make_client("form")
+    api["api"].return_value = success(result)
+    assert await client.user.get_balance() == result
+    assert await client.group.get_contacts(idgroup=1) == result

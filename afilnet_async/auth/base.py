@@ -6,6 +6,7 @@ a request and an optional :class:`httpx.Auth` flow, and never branches on which 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
@@ -13,10 +14,12 @@ from typing import Protocol, runtime_checkable
 import httpx
 
 from ..call import Call
+from ..urlencoding import form_encode
 
 __all__ = [
     "AuthStrategy",
     "SizeLimitedAuth",
+    "endpoint",
     "form_request",
     "json_request",
     "secret_field",
@@ -48,6 +51,15 @@ class SizeLimitedAuth(AuthStrategy, Protocol):
     max_url_length: int
 
 
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@functools.lru_cache(maxsize=256)
+def endpoint(base_url: httpx.URL, path: str) -> httpx.URL:
+    """``base_url`` joined with ``path``, parsed once (httpx re-parses on every join)."""
+    return base_url.join(path)
+
+
 def wire_fields(call: Call) -> dict[str, str]:
     """``class`` and ``method`` followed by the call's parameters, in Afilnet's order."""
     return {"class": call.api_class, "method": call.api_method, **call.params}
@@ -55,7 +67,7 @@ def wire_fields(call: Call) -> dict[str, str]:
 
 def form_request(url: httpx.URL, fields: dict[str, str]) -> httpx.Request:
     """A POST with an ``application/x-www-form-urlencoded`` body and nothing in the query."""
-    return httpx.Request("POST", url, data=fields)
+    return httpx.Request("POST", url, content=form_encode(fields), headers=_FORM)
 
 
 def json_request(url: httpx.URL, fields: dict[str, str]) -> httpx.Request:

@@ -8,7 +8,7 @@ import attrs
 import httpx
 
 from ..call import Call
-from .base import form_request, secret_field, wire_fields
+from .base import endpoint, form_request, secret_field, wire_fields
 
 __all__ = ["BasicAuth"]
 
@@ -27,7 +27,7 @@ class BasicAuth:
 
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:
         """POST ``base_url/path`` with class, method and parameters as form fields."""
-        return form_request(base_url.join(self.path), wire_fields(call))
+        return form_request(endpoint(base_url, self.path), wire_fields(call))
 
     def httpx_auth(self, base_url: httpx.URL) -> httpx.Auth | None:
         """httpx's own Basic flow."""
@@ -35,4 +35,4 @@ class BasicAuth:
 
     def credential_urls(self, base_url: httpx.URL) -> Iterable[httpx.URL]:
         """The Basic endpoint."""
-        return (base_url.join(self.path),)
+        return (endpoint(base_url, self.path),)

@@ -8,7 +8,7 @@ import attrs
 import httpx
 
 from ..call import Call
-from .base import json_request, secret_field, wire_fields
+from .base import endpoint, json_request, secret_field, wire_fields
 
 __all__ = ["DEFAULT_JSON_PATH", "BearerAuth"]
 
@@ -37,7 +37,7 @@ class BearerAuth:
 
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:
         """POST ``base_url/path`` with a JSON object of class, method and parameters."""
-        return json_request(base_url.join(self.path), wire_fields(call))
+        return json_request(endpoint(base_url, self.path), wire_fields(call))
 
     def httpx_auth(self, base_url: httpx.URL) -> httpx.Auth | None:
         """Adds the Authorization header."""
@@ -45,4 +45,4 @@ class BearerAuth:
 
     def credential_urls(self, base_url: httpx.URL) -> Iterable[httpx.URL]:
         """The JSON endpoint."""
-        return (base_url.join(self.path),)
+        return (endpoint(base_url, self.path),)

@@ -8,7 +8,7 @@ import attrs
 import httpx
 
 from ..call import Call
-from .base import form_request, secret_field, wire_fields
+from .base import endpoint, form_request, secret_field, wire_fields
 
 __all__ = ["FormAuth"]
 
@@ -26,7 +26,7 @@ class FormAuth:
         fields = wire_fields(call)
         head = {"class": fields.pop("class"), "method": fields.pop("method")}
         body = head | {"user": self.user, "password": self.password} | fields
-        return form_request(base_url.join(self.path), body)
+        return form_request(endpoint(base_url, self.path), body)
 
     def httpx_auth(self, base_url: httpx.URL) -> httpx.Auth | None:
         """No signing flow: the credentials are in the body."""
@@ -34,4 +34,4 @@ class FormAuth:
 
     def credential_urls(self, base_url: httpx.URL) -> Iterable[httpx.URL]:
         """The POST endpoint."""
-        return (base_url.join(self.path),)
+        return (endpoint(base_url, self.path),)

@@ -14,7 +14,7 @@ import attrs
 import httpx
 
 from ..call import Call
-from .base import form_request, json_request, secret_field, wire_fields
+from .base import endpoint, form_request, json_request, secret_field, wire_fields
 from .bearer import DEFAULT_JSON_PATH
 from .token import AccessToken, parse_token_response
 
@@ -91,11 +91,11 @@ class OAuth2Auth:
     path: str = attrs.field(default=DEFAULT_JSON_PATH, kw_only=True)
 
     def _token_url(self, base_url: httpx.URL) -> httpx.URL:
-        return base_url.join(self.token_url or DEFAULT_TOKEN_PATH)
+        return endpoint(base_url, self.token_url or DEFAULT_TOKEN_PATH)
 
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:
         """POST ``base_url/path`` with a JSON object of class, method and parameters."""
-        return json_request(base_url.join(self.path), wire_fields(call))
+        return json_request(endpoint(base_url, self.path), wire_fields(call))
 
     def httpx_auth(self, base_url: httpx.URL) -> httpx.Auth | None:
         """A token flow with its own cache, for one client."""
@@ -103,4 +103,4 @@ class OAuth2Auth:
 
     def credential_urls(self, base_url: httpx.URL) -> Iterable[httpx.URL]:
         """The token endpoint and the JSON endpoint."""
-        return (self._token_url(base_url), base_url.join(self.path))
+        return (self._token_url(base_url), endpoint(base_url, self.path))

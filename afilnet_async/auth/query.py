@@ -9,7 +9,7 @@ import httpx
 
 from ..call import Call
 from ..errors import RequestTooLargeError
-from .base import secret_field, wire_fields
+from .base import endpoint, secret_field, wire_fields
 
 __all__ = ["DEFAULT_MAX_URL_LENGTH", "QueryAuth"]
 
@@ -35,7 +35,7 @@ class QueryAuth:
         fields = wire_fields(call)
         query = {"class": fields.pop("class"), "method": fields.pop("method")}
         query |= {"user": self.user, "password": self.password, **fields}
-        request = httpx.Request("GET", base_url.join(self.path), params=query)
+        request = httpx.Request("GET", endpoint(base_url, self.path), params=query)
         length = len(str(request.url))
         if length > self.max_url_length:
             raise RequestTooLargeError(
@@ -50,4 +50,4 @@ class QueryAuth:
 
     def credential_urls(self, base_url: httpx.URL) -> Iterable[httpx.URL]:
         """The GET endpoint."""
-        return (base_url.join(self.path),)
+        return (endpoint(base_url, self.path),)

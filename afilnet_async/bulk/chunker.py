@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
-from .chunks import Chunk, digest
+from ..urlencoding import quote_plus
+from .chunks import Chunk, contacts_json, fingerprint
 from .journal import JournalError, JournalRange
-from .rows import EncodedRow, RowError, encode_row
+from .rows import CheckedRow, RowError, check_row
 
 __all__ = ["Chunker", "InvalidRow"]
 
 InvalidRow = tuple[int, Any, str]  # (index, row, why)
-_BRACKETS = len(quote("[]", safe=""))
-_COMMA = len(quote(",", safe=""))
+_BRACKETS = len(quote_plus("[]"))
+_COMMA = len(quote_plus(","))
 
 
 class Chunker:
@@ -40,10 +40,10 @@ class Chunker:
         self.payload_budget = payload_budget
         self.ready: list[Chunk] = []
         self.invalid: list[InvalidRow] = []
-        self.too_large: list[EncodedRow] = []
+        self.too_large: list[CheckedRow] = []
         self.resumed = 0
         self.total = 0
-        self._rows: list[EncodedRow] = []
+        self._rows: list[CheckedRow] = []
         self._start = 0
         self._size = _BRACKETS
         self._ranges: Iterator[JournalRange] = iter(journal_ranges or [])
@@ -60,25 +60,25 @@ class Chunker:
             self._flush(index)
             self._range, self._next_range = self._next_range, next(self._ranges, None)
         try:
-            encoded = encode_row(index, row, self.main_field)
+            checked = check_row(index, row, self.main_field)
         except RowError as error:
             self.invalid.append((index, row, str(error)))
             return
         if self._range is not None:
-            self._rows.append(encoded)
+            self._rows.append(checked)
             return
-        size = self._row_size(encoded) if self.payload_budget is not None else 0
+        size = self._row_size(checked) if self.payload_budget is not None else 0
         if self._rows and (
             len(self._rows) >= self.chunk_size
             or (self.payload_budget is not None and self._size + size > self.payload_budget)
         ):
             self._flush(index)
         if self.payload_budget is not None and _BRACKETS + size > self.payload_budget:
-            self.too_large.append(encoded)
+            self.too_large.append(checked)
             return
         if not self._rows:
             self._start = index
-        self._rows.append(encoded)
+        self._rows.append(checked)
         self._size += size
 
     def finish(self) -> None:
@@ -92,8 +92,8 @@ class Chunker:
                 f"only {self.total}: it belongs to another input"
             )
 
-    def _row_size(self, row: EncodedRow) -> int:
-        return len(quote(row.json, safe="")) + (_COMMA if self._rows else 0)
+    def _row_size(self, row: CheckedRow) -> int:
+        return len(quote_plus(contacts_json((row,))[1:-1])) + (_COMMA if self._rows else 0)
 
     def _flush(self, end: int) -> None:
         if self._rows:
@@ -104,7 +104,8 @@ class Chunker:
         done, self._range = self._range, None
         assert done is not None
         rows, self._rows = self._rows, []
-        if digest(rows) != done.fingerprint:
+        chunk = Chunk(done.start, done.end, tuple(rows), ambiguous=True)
+        if fingerprint(chunk.contacts) != done.fingerprint:
             raise JournalError(
                 f"rows {done.start}-{done.end - 1} differ from the journal's record: "
                 "the journal belongs to another input"
@@ -112,5 +113,5 @@ class Chunker:
         if done.state == "confirmed":
             self.resumed += len(rows)
         elif rows:
-            self.ready.append(Chunk(done.start, done.end, tuple(rows), ambiguous=True))
+            self.ready.append(chunk)
         self._start, self._size = done.end, _BRACKETS

@@ -16,7 +16,6 @@ Every row ends up imported or in ``failures``; ``journal`` makes the work resuma
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
@@ -40,11 +39,11 @@ from ..errors import (
 )
 from ..retry import RetryPolicy
 from .chunker import Chunker
-from .chunks import Chunk, contacts_json
+from .chunks import Chunk
 from .journal import Journal
 from .limiter import AdaptiveLimiter, RateLimiter
 from .report import FailedRow, ImportFailure, ImportProgress, ImportReport
-from .rows import EncodedRow
+from .rows import CheckedRow
 
 if TYPE_CHECKING:
     from ..client import AfilnetClient
@@ -190,7 +189,7 @@ class _Import:
         present = len(chunk.rows) - len(unsent.rows)
         self.imported += present
         self.reconciled += present
-        self.fail_rows(error, tuple(FailedRow(r.index, _row_object(r)) for r in unsent.rows))
+        self.fail_rows(error, tuple(FailedRow(r.position, _row_object(r)) for r in unsent.rows))
         self._progress()
 
     async def _send(self, chunk: Chunk, to_send: Chunk) -> AfilnetError | None:
@@ -198,7 +197,7 @@ class _Import:
         call = Call(
             "group",
             "addcontactlist",
-            {"idgroup": str(self.idgroup), "contacts": contacts_json(to_send.rows)},
+            {"idgroup": str(self.idgroup), "contacts": to_send.contacts},
         )
         await self.rate.wait()
         async with self.limiter.slot():
@@ -237,7 +236,7 @@ class _Import:
                 }
                 self._snapshot_at = anyio.current_time()
         rows = tuple(r for r in chunk.rows if r.main not in self._snapshot)
-        return Chunk(chunk.start, chunk.end, rows, ambiguous=True)
+        return chunk if len(rows) == len(chunk.rows) else chunk.subset(rows)
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -263,8 +262,8 @@ class _Import:
         for index, row, why in chunker.invalid:
             self.fail_rows(ValidationError(f"row {index}: {why}"), (FailedRow(index, row),))
         for encoded in chunker.too_large:
-            error = RequestTooLargeError(f"row {encoded.index} alone exceeds the GET size limit")
-            self.fail_rows(error, (FailedRow(encoded.index, _row_object(encoded)),))
+            error = RequestTooLargeError(f"row {encoded.position} alone exceeds the GET size limit")
+            self.fail_rows(error, (FailedRow(encoded.position, _row_object(encoded)),))
         chunker.invalid.clear()
         chunker.too_large.clear()
         ready, chunker.ready = chunker.ready, []
@@ -278,8 +277,8 @@ class _Import:
                 await self.deliver(chunk)
 
 
-def _row_object(row: EncodedRow) -> Any:
-    return json.loads(row.json)
+def _row_object(row: CheckedRow) -> Any:
+    return row.values
 
 
 def _check_arguments(

@@ -99,20 +99,26 @@ async def _answer(
     backend: Backend, handle: Callable[[], Reply], scope: Scope, receive: Receive, send: Send,
     *, faulty: bool = True,
 ) -> None:  # fmt: skip
-    """Apply the latency and the drawn fault around ``handle``, then send the answer."""
+    """Apply the drawn fault around ``handle``; answer ``latency`` after the request arrived.
+
+    The latency is the server's response time, processing included: the call is handled at
+    once and the answer held back until the deadline (so concurrent requests overlap).
+    """
     decision = backend.draw() if faulty else FaultDecision()
-    if decision.latency > 0:
-        await anyio.sleep(decision.latency)
-    if decision.kind == "drop":
-        await _drop(send)
+    deadline = anyio.current_time() + decision.latency
     if decision.kind == "rate_limit":
         reply = replies.rate_limited(backend.faults.retry_after)
     elif decision.kind == "server_error":
         reply = replies.server_error(decision.status or 503)
-    else:
+    elif decision.kind != "drop":
         reply = handle()  # applied, even when the answer is then lost
         if decision.kind == "applied_then_500":
             reply = replies.lost_answer()
+    remaining = deadline - anyio.current_time()
+    if remaining > 0:
+        await anyio.sleep(remaining)
+    if decision.kind == "drop":
+        await _drop(send)
     await _send(reply, scope, receive, send)
 
 

@@ -35,7 +35,8 @@ def _statuses(_: object, attribute: attrs.Attribute[Any], value: tuple[int, ...]
 class Faults:
     """What the emulator does wrong on purpose; the default does nothing wrong.
 
-    - ``latency`` seconds before each answer: exactly (``fixed``, plus a uniform
+    - ``latency`` seconds from a request's arrival to its answer (processing happens within
+      it, so concurrent requests overlap): exactly (``fixed``, plus a uniform
       ``+-latency_jitter``), or drawn from ``normal`` (mean ``latency``, sd ``latency_jitter``)
       or ``exponential`` (mean ``latency``); never negative, clipped at 60 s.
     - ``rate_429``: 429 with ``Retry-After: retry_after`` and a non-envelope body.

@@ -123,5 +123,8 @@ def parse_contacts(text: str) -> list[dict[str, str]]:
     for row in rows:
         if not isinstance(row, dict):
             raise ApiError(MALFORMED)
-        parsed.append({str(key).strip(): _cell(value) for key, value in row.items()})
+        if all(type(value) is str for value in row.values()):  # what clients send: text
+            parsed.append({key.strip(): value for key, value in row.items()})
+        else:
+            parsed.append({key.strip(): _cell(value) for key, value in row.items()})
     return parsed

@@ -10,11 +10,11 @@ import pytest
 from afilnet_async.bulk.chunks import Chunk
 from afilnet_async.bulk.journal import Journal, JournalError
 from afilnet_async.bulk.limiter import AdaptiveLimiter, RateLimiter
-from afilnet_async.bulk.rows import encode_row
+from afilnet_async.bulk.rows import check_row
 
 
 def _chunk(start: int, end: int) -> Chunk:
-    rows = tuple(encode_row(i, {"mobile": f"3460000{i:04d}"}, "mobile") for i in range(start, end))
+    rows = tuple(check_row(i, {"mobile": f"3460000{i:04d}"}, "mobile") for i in range(start, end))
     return Chunk(start, end, rows)
 
 

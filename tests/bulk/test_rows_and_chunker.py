@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote_plus
 
 import pytest
 
 from afilnet_async.bulk.chunker import Chunker
 from afilnet_async.bulk.chunks import contacts_json
 from afilnet_async.bulk.journal import JournalError, JournalRange
-from afilnet_async.bulk.rows import RowError, encode_row
+from afilnet_async.bulk.rows import RowError, check_row
 
 from .fake_afilnet import contacts
 
 
 def test_a_good_row_is_encoded_once_as_compact_json() -> None:
-    row = encode_row(
+    row = check_row(
         3, {"mobile": "34600000001", "name": "Ann, Jr.", "age": 41, "x": None}, "mobile"
     )
-    assert row.index == 3
+    assert row.position == 3
     assert row.main == "34600000001"
-    assert json.loads(row.json) == {"mobile": "34600000001", "name": "Ann, Jr.", "age": "41"}
+    assert row.values == {"mobile": "34600000001", "name": "Ann, Jr.", "age": "41"}
+    assert json.loads(contacts_json((row,))) == [row.values]
 
 
 @pytest.mark.parametrize(
@@ -41,7 +42,7 @@ def test_a_good_row_is_encoded_once_as_compact_json() -> None:
 )
 def test_a_bad_row_says_what_is_wrong(row: object, main_field: str, reason: str) -> None:
     with pytest.raises(RowError, match=reason):
-        encode_row(0, row, main_field)
+        check_row(0, row, main_field)
 
 
 def test_rows_are_cut_into_chunks_of_the_asked_size() -> None:
@@ -59,7 +60,7 @@ def test_invalid_rows_are_reported_and_the_rest_go_on() -> None:
         chunker.add(row)
     chunker.finish()
     assert [index for index, _, _ in chunker.invalid] == [2]
-    assert [r.index for r in chunker.ready[0].rows] == [0, 1, 3, 4]
+    assert [r.position for r in chunker.ready[0].rows] == [0, 1, 3, 4]
     assert chunker.total == 5
 
 
@@ -72,7 +73,8 @@ def test_a_payload_budget_cuts_chunks_so_their_quoted_json_fits() -> None:
     chunker.finish()
     assert len(chunker.ready) > 1
     for chunk in chunker.ready:
-        assert len(quote(contacts_json(chunk.rows), safe="")) <= budget
+        assert len(quote_plus(chunk.contacts)) <= budget  # as httpx encodes a query
+        assert json.loads(chunk.contacts) == [r.values for r in chunk.rows]
     assert sum(len(c.rows) for c in chunker.ready) == 50
 
 
@@ -81,8 +83,8 @@ def test_a_row_larger_than_the_budget_alone_is_set_aside() -> None:
     chunker.add({"mobile": "34600000000", "note": "x" * 500})
     chunker.add(contacts(1)[0])
     chunker.finish()
-    assert [r.index for r in chunker.too_large] == [0]
-    assert [r.index for c in chunker.ready for r in c.rows] == [1]
+    assert [r.position for r in chunker.too_large] == [0]
+    assert [r.position for c in chunker.ready for r in c.rows] == [1]
 
 
 def _ranges_of(rows: list[dict[str, str]], size: int) -> list[JournalRange]:

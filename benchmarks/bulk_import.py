@@ -86,7 +86,7 @@ FAULTS = {"rate_503": 0.08, "rate_429": 0.04, "rate_502": 0.02, "rate_applied_th
 
 
 async def faults(remote: RemoteEmulator, rows: int, journal_dir: Path) -> dict[str, Any]:
-    """8 % 503, 4 % 429, 2 % 502, 1 % applied-then-500: with and without reconcile."""
+    """8 % 503, 4 % 429, 2 % 502, 1 % applied-then-500, chunks of 50: with and without reconcile."""
     result: dict[str, Any] = {"rows": rows, "faults": FAULTS}
     for reconcile in (True, False):
         remote.set_faults(latency=0.01, **FAULTS)
@@ -94,11 +94,11 @@ async def faults(remote: RemoteEmulator, rows: int, journal_dir: Path) -> dict[s
         async with _client(remote) as client:
             idgroup = await _new_group(client)
             first = await client.group.import_contacts(
-                idgroup, contacts(rows), chunk_size=200, journal=journal, reconcile=reconcile,
+                idgroup, contacts(rows), chunk_size=50, journal=journal, reconcile=reconcile,
                 main_field="mobile",
             )  # fmt: skip
             rerun = await client.group.import_contacts(
-                idgroup, contacts(rows), chunk_size=200, journal=journal, reconcile=reconcile,
+                idgroup, contacts(rows), chunk_size=50, journal=journal, reconcile=reconcile,
                 main_field="mobile",
             )  # fmt: skip
             remote.set_faults()

@@ -166,9 +166,7 @@ def memory(remote: RemoteEmulator, small: int, large: int) -> dict[str, Any]:
 async def _memory_child(base_url: str, rows: int) -> None:
     async with AfilnetClient(FormAuth("demo", "demo"), base_url=base_url) as client:
         idgroup = await _new_group(client)
-        report = await client.group.import_contacts(
-            idgroup, contacts(rows), main_field="mobile"
-        )
+        report = await client.group.import_contacts(idgroup, contacts(rows), main_field="mobile")
     assert report.imported == rows
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": rows, "peak_rss_mib": peak}))

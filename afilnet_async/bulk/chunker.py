@@ -53,7 +53,10 @@ class Chunker:
     def add(self, row: Any) -> None:
         """Take the next input row."""
         index = self.total
-        self.total += 1
+        self.total = index + 1
+        if self._next_range is None and self._range is None and self.payload_budget is None:
+            self._add_plain(index, row)  # the common case, once per row: keep it short
+            return
         if self._range is not None and index >= self._range.end:
             self._close_range()
         if self._next_range is not None and index == self._next_range.start:
@@ -80,6 +83,20 @@ class Chunker:
             self._start = index
         self._rows.append(checked)
         self._size += size
+
+    def _add_plain(self, index: int, row: Any) -> None:
+        try:
+            checked = check_row(index, row, self.main_field)
+        except RowError as error:
+            self.invalid.append((index, row, str(error)))
+            return
+        rows = self._rows
+        if len(rows) >= self.chunk_size:
+            self._flush(index)
+            rows = self._rows
+        if not rows:
+            self._start = index
+        rows.append(checked)
 
     def finish(self) -> None:
         """The input has ended: flush what is left."""

@@ -26,12 +26,14 @@ class FakeAfilnet:
         rate_lost_answer: float = 0.0,
         latency: float = 0.0,
         error_code: str | None = None,
+        contacts_answer: object = None,
         seed: int = 7,
     ) -> None:
         self.columns = columns if columns is not None else ["mobile", "name"]
         self.rate_429, self.rate_503, self.rate_lost_answer = rate_429, rate_503, rate_lost_answer
         self.latency = latency
         self.error_code = error_code
+        self.contacts_answer = contacts_answer  # what getcontacts answers instead of the rows
         self.stored: list[dict[str, str]] = []
         self.requests: list[str] = []
         self.in_flight = self.peak_in_flight = 0
@@ -61,6 +63,8 @@ class FakeAfilnet:
         if method == "getgroupcolumns":
             return _success(self.columns)
         if method == "getcontacts":
+            if self.contacts_answer is not None:
+                return _success(self.contacts_answer)
             return _success([{"idcontact": i, **row} for i, row in enumerate(self.stored)])
         if self.error_code is not None:
             return httpx.Response(200, json={"status": "ERROR", "error": self.error_code})

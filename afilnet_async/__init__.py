@@ -2,6 +2,7 @@
 
 from ._version import __version__
 from .auth import AuthStrategy, BasicAuth, BearerAuth, FormAuth, OAuth2Auth, QueryAuth
+from .bulk import FailedRow, ImportFailure, ImportProgress, ImportReport, JournalError
 from .client import DEFAULT_BASE_URL, AfilnetClient
 from .errors import (
     ERROR_CODES,
@@ -50,8 +51,13 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "CreatedGroup",
+    "FailedRow",
     "FormAuth",
+    "ImportFailure",
+    "ImportProgress",
+    "ImportReport",
     "InvalidRequestError",
+    "JournalError",
     "MalformedResponseError",
     "NotFoundError",
     "OAuth2Auth",

@@ -56,7 +56,10 @@ class AfilnetClient:
 
     Use as ``async with AfilnetClient(auth) as client:`` or call :meth:`aclose`. Pass
     ``http_client`` to share one :class:`httpx.AsyncClient` (its pool, proxies, TLS settings)
-    with the rest of a service; a client passed in is never closed by this library.
+    with the rest of a service; a client passed in is never closed by this library. Or pass
+    ``transport`` (e.g. ``Emulator().transport()``) for a client of the library's own on it.
+    ``max_connections`` sizes the pool the library creates; the bulk importer keeps its
+    concurrency within it.
 
     ``client.user``, ``client.subaccount`` and ``client.group`` hold one coroutine per Afilnet
     method; :meth:`call` reaches any method by its Afilnet name.
@@ -68,6 +71,7 @@ class AfilnetClient:
         *,
         base_url: str = DEFAULT_BASE_URL,
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 2,
         max_connections: int = 100,
@@ -80,6 +84,8 @@ class AfilnetClient:
             )
         if max_retries < 0:
             raise ConfigurationError("max_retries must be >= 0")
+        if http_client is not None and transport is not None:
+            raise ConfigurationError("pass http_client or transport, not both")
         url = httpx.URL(base_url if base_url.endswith("/") else base_url + "/")
         for credential_url in auth.credential_urls(url):
             _require_secure(credential_url, allow_insecure_http)
@@ -94,6 +100,7 @@ class AfilnetClient:
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
+            transport=transport,
         )
         resolved = httpx.Timeout(timeout) if timeout is not None else self._http.timeout
         self._extensions = {"timeout": resolved.as_dict()}

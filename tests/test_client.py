@@ -328,3 +328,22 @@ async def test_undocumented_results_come_back_as_they_came(make_client, api, res
     api["api"].return_value = success(result)
     assert await client.user.get_balance() == result
     assert await client.group.get_contacts(idgroup=1) == result
+
+
+async def test_a_transport_gives_a_client_of_the_librarys_own_on_it() -> None:
+    from afilnet_async import ConfigurationError, FormAuth
+    from afilnet_async.emulator import Emulator
+
+    emulator = Emulator.demo()
+    client = AfilnetClient(
+        FormAuth("demo", "demo"), base_url="http://127.0.0.1/api/", transport=emulator.transport()
+    )
+    async with client:
+        assert await client.user.get_balance() == {"balance": 1000.0}
+    assert client._http.is_closed  # created by the library, so closed by it
+    with pytest.raises(ConfigurationError, match="not both"):
+        AfilnetClient(
+            FormAuth("demo", "demo"),
+            http_client=httpx.AsyncClient(),
+            transport=emulator.transport(),
+        )

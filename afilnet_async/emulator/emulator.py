@@ -10,7 +10,7 @@ import httpx
 from starlette.applications import Starlette
 
 from ..auth.base import AuthStrategy
-from ..client import DEFAULT_TIMEOUT, AfilnetClient
+from ..client import AfilnetClient
 from . import server
 from .app import build_app
 from .backend import Backend
@@ -22,14 +22,6 @@ from .state import Account, EmulatorState
 from .transport import EmulatorTransport
 
 __all__ = ["Emulator"]
-
-
-class _InProcessClient(AfilnetClient):
-    """An AfilnetClient that also closes the in-process httpx client made for it."""
-
-    async def aclose(self) -> None:
-        await super().aclose()
-        await self._http.aclose()
 
 
 class Emulator:
@@ -108,11 +100,10 @@ class Emulator:
         ``client_kwargs`` go to AfilnetClient (``max_retries``, ``timeout``, ``base_url``...);
         closing the client closes its in-process httpx client.
         """
-        if "http_client" in client_kwargs:
-            raise TypeError("Emulator.client() makes its own http_client")
+        if "http_client" in client_kwargs or "transport" in client_kwargs:
+            raise TypeError("Emulator.client() wires its own transport")
         client_kwargs.setdefault("base_url", IN_PROCESS_BASE_URL)
-        http = httpx.AsyncClient(transport=self.transport(), timeout=DEFAULT_TIMEOUT)
-        return _InProcessClient(auth, http_client=http, **client_kwargs)
+        return AfilnetClient(auth, transport=self.transport(), **client_kwargs)
 
     # -- over loopback ---------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from .app import run
     except ImportError as exc:  # click, rich, starlette or uvicorn missing
-        print(f"{_MISSING_EXTRA} ({exc.name} is not installed)", file=sys.stderr)
+        missing = (exc.name or "a dependency").partition(".")[0]
+        print(f"{_MISSING_EXTRA} ({missing} is not installed)", file=sys.stderr)
         return 2
     return run(argv)

@@ -14,7 +14,7 @@ from ..endpoints._specs import ALL
 from ..errors import AfilnetError
 from .demo import demo
 from .emulator import emulator
-from .errors import CliError
+from .errors import CliError, Interrupted
 from .importing import import_csv
 from .output import emit
 from .settings import AUTH_STYLES, client_from_environment, parse_assignments
@@ -46,7 +46,7 @@ pass_options = click.make_pass_decorator(_Options)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--auth",
-    type=click.Choice(sorted(AUTH_STYLES)),
+    type=click.Choice(sorted(AUTH_STYLES), case_sensitive=False),
     help="Access style (default: $AFILNET_AUTH or form).",
 )
 @click.option("--base-url", help="API root (default: $AFILNET_BASE_URL or Afilnet's).")
@@ -119,9 +119,12 @@ def groups() -> None:
 def create_group(options: _Options, name: str, group_type: str, fields: str | None) -> None:
     """Create a group and print its id."""
     kind: Any = group_type
-    options.call(
-        lambda client: client.group.create_group(name=name, type=kind, fields=fields or group_type)
-    )
+
+    async def create(client: AfilnetClient) -> dict[str, int | None]:
+        group = await client.group.create_group(name=name, type=kind, fields=fields or group_type)
+        return {"idgroup": group.idgroup}
+
+    options.call(create)
 
 
 @groups.command("columns")
@@ -186,25 +189,46 @@ cli.add_command(emulator)
 cli.add_command(import_csv)
 
 
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
 def run(argv: list[str] | None = None) -> int:
-    """Run ``cli``; library and input errors become one line on stderr."""
+    """Run ``cli``; usage, input, library and file errors become one line on stderr."""
     try:
-        cli.main(args=argv, prog_name="afilnet", standalone_mode=False)
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except click.Abort:
-        click.echo("afilnet: aborted", err=True)
-        return 130
-    except click.ClickException as usage:
-        usage.show()
+        # Outside standalone mode click *returns* the code of a ``click.exceptions.Exit``
+        # (``afilnet import`` exits 1 when rows failed) and re-raises everything else.
+        code = cli.main(args=argv, prog_name="afilnet", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as bare:  # `afilnet`, `afilnet groups`: the help
+        bare.show()
+        return bare.exit_code
+    except click.UsageError as usage:
+        command = usage.ctx.command_path if usage.ctx is not None else "afilnet"
+        click.echo(
+            f"afilnet: error: {_one_line(usage.format_message())} (see '{command} --help')",
+            err=True,
+        )
         return usage.exit_code
-    except (CliError, AfilnetError) as error:
-        click.echo(f"afilnet: error: {error}", err=True)
-        return 1
-    except KeyboardInterrupt:
-        click.echo("afilnet: interrupted (re-run an import with its --journal to resume)", err=True)
+    except click.ClickException as failure:
+        click.echo(f"afilnet: error: {_one_line(failure.format_message())}", err=True)
+        return failure.exit_code
+    except Interrupted as stopped:
+        click.echo(f"afilnet: {stopped}", err=True)
         return 130
-    return 0
+    except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo("afilnet: interrupted", err=True)
+        return 130
+    except (CliError, AfilnetError) as error:
+        click.echo(f"afilnet: error: {_one_line(str(error))}", err=True)
+        return 1
+    except ImportError as missing:  # `demo` or `emulator` without Starlette and uvicorn
+        click.echo(f"afilnet: error: {_one_line(str(missing))}", err=True)
+        return 2
+    except OSError as error:  # an unwritable journal or --failed-out, an unreadable file
+        where = f": {error.filename}" if error.filename else ""
+        click.echo(f"afilnet: error: {error.strerror or error}{where}", err=True)
+        return 1
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from ..auth import FormAuth
 from ..bulk import ImportProgress, ImportReport
-from ..emulator import Emulator, Faults
 
 __all__ = ["DemoSummary", "demo", "run_demo"]
 
@@ -36,6 +35,8 @@ def generated_contacts(count: int) -> Iterator[dict[str, str]]:
 
 async def run_demo(count: int, concurrency: int, console: Console) -> DemoSummary:
     """Create a group on a fresh in-process emulator, import ``count`` contacts, read them back."""
+    from ..emulator import Emulator, Faults  # the emulator extra, loaded for this command only
+
     emulator = Emulator.demo(faults=Faults(latency=0.005))
     async with emulator.client(FormAuth("demo", "demo")) as client:
         balance = await client.user.get_balance()
@@ -78,9 +79,7 @@ async def run_demo(count: int, concurrency: int, console: Console) -> DemoSummar
 def _print_summary(summary: DemoSummary, concurrency: int, console: Console) -> None:
     report = summary.report
     rate = report.imported / report.elapsed if report.elapsed else 0.0
-    table = Table(
-        show_header=False, title="afilnet demo: a bulk import on the built-in emulator"
-    )
+    table = Table(show_header=False, title="afilnet demo: a bulk import on the built-in emulator")
     for label, value in (
         ("contacts generated", f"{report.total:,}"),
         ("contacts imported", f"{report.imported:,}"),

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ..emulator import Emulator, Faults
+from .errors import CliError
 
 __all__ = ["emulator"]
 
@@ -38,7 +38,13 @@ __all__ = ["emulator"]
 @click.option("--seed", default=None, type=int, help="Seed the fault dice.")
 def emulator(host: str, port: int, seed: int | None, **faults: Any) -> None:
     """Serve the emulator with the demo account demo / demo (Ctrl-C stops it)."""
-    emu = Emulator.demo(faults=Faults(**faults), seed=seed)
+    from ..emulator import Emulator, Faults  # the emulator extra, loaded for this command only
+
+    try:
+        chosen = Faults(**faults)
+    except ValueError as invalid:  # e.g. fault rates summing above 1
+        raise CliError(f"fault options: {invalid}") from None
+    emu = Emulator.demo(faults=chosen, seed=seed)
 
     def ready(base_url: str) -> None:
         click.echo(f"Afilnet emulator at {base_url}  (user demo, password demo; Ctrl-C stops)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,23 +22,48 @@ from rich.progress import (
 )
 
 from ..bulk import ImportProgress, ImportReport
-from .errors import CliError
+from .errors import CliError, Interrupted
 from .output import emit
 from .settings import client_from_environment
 
 __all__ = ["import_csv"]
 
 
-def _rows(path: Path) -> Iterator[dict[str, str]]:
-    """The CSV's rows as dicts (streamed), with empty cells left out."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+#: The column ``afilnet import`` adds to FILE.failed.csv; skipped when that file is re-imported
+#: (unless the group itself has a column of that name).
+ERROR_COLUMN = "error"
+
+
+def _rows(path: Path, skip: frozenset[str] = frozenset()) -> Iterator[dict[str, str]]:
+    """The CSV's rows as dicts (streamed), with empty cells and ``skip`` columns left out."""
+    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
-            yield {key: value for key, value in row.items() if key and value not in (None, "")}
+            yield {
+                key: value
+                for key, value in row.items()
+                if key and key not in skip and value not in (None, "")
+            }
+
+
+def _header(path: Path) -> list[str]:
+    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), [])
 
 
 def _count_rows(path: Path) -> int:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
         return sum(1 for _ in csv.DictReader(handle))
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A file that is not UTF-8 CSV is one line for the user, not a traceback."""
+    try:
+        yield
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    except csv.Error as exc:
+        raise CliError(f"{path} is not a readable CSV: {exc}") from None
 
 
 def _write_failed(report: ImportReport, path: Path) -> None:
@@ -80,11 +106,16 @@ def import_csv(
     main_field: Any,
     failed_out: Path | None,
 ) -> None:
-    """Import a CSV (header row: mobile or email, then any fields) into a group."""
+    """Import a CSV (header row: mobile or email, then any fields) into a group.
+
+    Failed rows are written with an ``error`` column to FILE.failed.csv (or --failed-out);
+    fix them and import that file: its ``error`` column is not sent. Exits 1 if a row failed.
+    """
     console = Console(stderr=True)
     total = _count_rows(csv_file)
     if total == 0:
         raise CliError(f"{csv_file} has no data rows")
+    client = client_from_environment(options.auth, options.base_url)  # credentials first
     with Progress(
         TextColumn("importing"),
         BarColumn(),
@@ -93,6 +124,7 @@ def import_csv(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
+        disable=not console.is_terminal,  # no bar in logs and pipes: the report says it all
     ) as bar:
         task: TaskID = bar.add_task("import", total=total, rate="-")
 
@@ -103,10 +135,15 @@ def import_csv(
             bar.update(task, completed=done, rate=rate)
 
         async def main() -> ImportReport:
-            async with client_from_environment(options.auth, options.base_url) as client:
+            async with client:
+                skip: frozenset[str] = frozenset()
+                if ERROR_COLUMN in _header(csv_file):  # a FILE.failed.csv, fixed and re-imported
+                    columns = await client.group.get_group_columns(idgroup=idgroup)
+                    if ERROR_COLUMN not in columns:
+                        skip = frozenset({ERROR_COLUMN})
                 return await client.group.import_contacts(
                     idgroup,
-                    _rows(csv_file),
+                    _rows(csv_file, skip),
                     concurrency=concurrency,
                     chunk_size=chunk_size,
                     journal=journal,
@@ -115,10 +152,23 @@ def import_csv(
                     main_field=main_field,
                 )
 
-        report = anyio.run(main)
+        try:
+            report = anyio.run(main)
+        except KeyboardInterrupt:
+            raise Interrupted(
+                f"interrupted: run the same command again (same --journal {journal}) to finish "
+                "the import"
+                if journal is not None
+                else "interrupted: some rows may be imported already; without --journal a "
+                "re-run sends them again"
+            ) from None
+        # Rows confirmed by the journal of an earlier run are not in the progress callbacks.
+        bar.update(task, completed=report.imported + report.failed)
     emit(report.summary(), as_json=options.as_json)
     if report.failed:
         target = failed_out or csv_file.with_suffix(".failed.csv")
         _write_failed(report, target)
-        console.print(f"{report.failed} row(s) failed: written with their errors to {target}")
+        console.print(
+            f"{report.failed} row(s) failed: written with their errors to {target}", markup=False
+        )
         raise click.exceptions.Exit(1)

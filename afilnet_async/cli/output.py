@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
 
 from ..models import converter
 
@@ -24,29 +25,34 @@ def _table(rows: Sequence[Mapping[str, Any]]) -> Table:
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
-    table = Table(*columns)
+    table = Table(*(Column(header=Text(str(column))) for column in columns))
     for row in rows:
         table.add_row(*(_cell(row.get(column)) for column in columns))
     return table
 
 
-def _cell(value: Any) -> str:
+def _text(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _render(plain: Any) -> Any:
+def _cell(value: Any) -> Text:
+    """A table cell shown as is: data is never read as rich markup (``[bold]``, ``[/x]``)."""
+    return Text(_text(value))
+
+
+def _render(plain: Any) -> Table | Text:
     if isinstance(plain, list) and plain and all(isinstance(row, dict) for row in plain):
         return _table(plain)
     if isinstance(plain, dict) and plain:
         table = Table("field", "value")
         for key, value in plain.items():
-            table.add_row(str(key), _cell(value))
+            table.add_row(Text(str(key)), _cell(value))
         return table
     if isinstance(plain, list):
-        return "\n".join(_cell(item) for item in plain) or "(empty)"
-    return "OK" if plain is None else _cell(plain)
+        return Text("\n".join(_text(item) for item in plain) or "(empty)")
+    return Text("OK") if plain is None else _cell(plain)
 
 
 def emit(value: Any, *, as_json: bool | None = None) -> None:

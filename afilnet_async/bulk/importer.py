@@ -16,6 +16,7 @@ Every row ends up imported or in ``failures``; ``journal`` makes the work resuma
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
@@ -31,13 +32,14 @@ from ..errors import (
     AfilnetAPIError,
     AfilnetError,
     AuthenticationError,
+    ClientClosedError,
     MalformedResponseError,
     PermissionDeniedError,
     RateLimitError,
     RequestTooLargeError,
     ValidationError,
 )
-from ..retry import RetryPolicy
+from ..retry import RetryPolicy, is_retryable
 from .chunker import Chunker
 from .chunks import Chunk
 from .journal import Journal
@@ -109,7 +111,7 @@ class _Import:
         self.imported = self.failed = self.requests = self.retries = 0
         self.rate_limited = self.reconciled = 0
         self.aborted: AfilnetError | None = None
-        self.seen = 0
+        self.seen = self.resumed = 0
         self._snapshot: set[str] = set()
         self._snapshot_at = -1.0
         self._snapshot_lock = anyio.Lock()
@@ -118,7 +120,8 @@ class _Import:
 
     def _progress(self) -> None:
         if self.on_progress is not None:
-            self.on_progress(ImportProgress(self.seen, self.imported, self.failed, self.requests))
+            imported = self.imported + self.resumed  # counted as the report counts them
+            self.on_progress(ImportProgress(self.seen, imported, self.failed, self.requests))
 
     def fail_rows(self, error: AfilnetError, rows: tuple[FailedRow, ...]) -> None:
         """Report ``rows`` failed with ``error``."""
@@ -144,9 +147,14 @@ class _Import:
             if ambiguous and self.reconcile:
                 try:
                     to_send = await self._missing(to_send, since=anyio.current_time())
-                except AfilnetError as unreadable:
-                    self._finish_failed(chunk, to_send, unreadable)
-                    return
+                except AfilnetError as unreadable:  # the read-back may fail too: retry it
+                    if not is_retryable(unreadable) or failures >= self.policy.max_retries:
+                        self._finish_failed(chunk, to_send, unreadable)
+                        return
+                    await anyio.sleep(self.policy.delay(failures, unreadable))
+                    failures += 1
+                    self.retries += 1
+                    continue
                 if not to_send.rows:
                     await self._finish_ok(chunk, to_send)
                     return
@@ -157,6 +165,11 @@ class _Import:
             if isinstance(error, RequestTooLargeError):
                 await self._split(to_send, error)
                 return
+            if isinstance(error, ValidationError | ClientClosedError):  # nothing was sent
+                self._finish_failed(chunk, to_send, error)
+                if isinstance(error, ClientClosedError):
+                    self.aborted = error
+                return
             if isinstance(error, AfilnetAPIError):
                 self._finish_failed(chunk, to_send, error)
                 if isinstance(error, AuthenticationError | PermissionDeniedError):
@@ -165,16 +178,29 @@ class _Import:
             if isinstance(error, RateLimitError):  # not applied; the limiter paused everyone
                 waits += 1
                 if waits > self.policy.max_retries * _RATE_LIMIT_PATIENCE:
-                    self._finish_failed(chunk, to_send, error)
+                    await self._give_up(chunk, to_send, error, ambiguous)
                     return
             else:
-                if failures >= self.policy.max_retries:
-                    self._finish_failed(chunk, to_send, error)
-                    return
                 ambiguous = True
+                if failures >= self.policy.max_retries:
+                    await self._give_up(chunk, to_send, error, ambiguous)
+                    return
                 await anyio.sleep(self.policy.delay(failures, error))
                 failures += 1
             self.retries += 1
+
+    async def _give_up(
+        self, chunk: Chunk, to_send: Chunk, error: AfilnetError, ambiguous: bool
+    ) -> None:
+        """Report ``to_send`` failed, less what a last read-back finds in the group (an
+        earlier answer that was lost may have applied them: they are imported, not failed)."""
+        if ambiguous and self.reconcile:
+            with contextlib.suppress(AfilnetError):  # unreadable: they stay failed
+                to_send = await self._missing(to_send, since=anyio.current_time())
+            if not to_send.rows:
+                await self._finish_ok(chunk, to_send)
+                return
+        self._finish_failed(chunk, to_send, error)
 
     async def _finish_ok(self, chunk: Chunk, sent: Chunk) -> None:
         """Every row of ``chunk`` is in the group: ``sent`` by this run, the rest found there."""
@@ -259,6 +285,9 @@ class _Import:
 
     async def _drain(self, chunker: Chunker, out: ObjectSendStream[Chunk]) -> None:
         self.seen = chunker.total
+        if chunker.resumed != self.resumed:  # rows an earlier run confirmed, now skipped
+            self.resumed = chunker.resumed
+            self._progress()
         for index, row, why in chunker.invalid:
             self.fail_rows(ValidationError(f"row {index}: {why}"), (FailedRow(index, row),))
         for encoded in chunker.too_large:

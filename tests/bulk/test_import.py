@@ -134,9 +134,14 @@ async def test_a_cancelled_import_resumes_from_its_journal(tmp_path: Path) -> No
             )
         assert scope.cancelled_caught
         assert 1600 <= len(fake.stored) < 4000
-        report = await client.group.import_contacts(7, rows, chunk_size=100, journal=journal)
+        resumed_progress: list[ImportProgress] = []
+        report = await client.group.import_contacts(
+            7, rows, chunk_size=100, journal=journal, on_progress=resumed_progress.append
+        )
     _accounted(report)
     assert report.imported == 4000 and report.resumed >= 1600
+    assert resumed_progress[0].imported >= 1600  # confirmed rows count from the start
+    assert resumed_progress[-1].imported == 4000
     counts = Counter(fake.mobiles())
     assert len(counts) == 4000 and max(counts.values()) == 1
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import socket
 import sys
 import threading
@@ -94,6 +95,22 @@ class _BackgroundServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
+
+
+class _ForegroundServer(uvicorn.Server):
+    """A uvicorn server that stops on SIGINT or SIGTERM and exits normally (no re-raise)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in _STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 async def _started(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
@@ -196,7 +213,7 @@ def run_foreground(
     """Serve ``app`` until Ctrl-C (SIGINT) or SIGTERM; ``on_ready(base_url)`` once listening."""
     sock = bind_socket(host, port)
     running = RunningServer(host, sock.getsockname()[1])
-    server = uvicorn.Server(_config(app))
+    server = _ForegroundServer(_config(app))
 
     async def main() -> None:
         task = asyncio.create_task(server.serve(sockets=[sock]), name="afilnet-emulator")

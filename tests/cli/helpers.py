@@ -205,9 +205,9 @@ class Background:
             self.printed += byte
         return self.printed.decode()
 
-    def interrupt(self, timeout: float = 15.0) -> Result:
-        """Ctrl-C: SIGINT, then wait for the command to end (bounded)."""
-        self.process.send_signal(signal.SIGINT)
+    def interrupt(self, timeout: float = 15.0, sig: signal.Signals = signal.SIGINT) -> Result:
+        """Ctrl-C (or another signal), then wait for the command to end (bounded)."""
+        self.process.send_signal(sig)
         return self.wait(timeout)
 
     def wait(self, timeout: float = 15.0) -> Result:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import socket
 import sys
 from collections.abc import Iterator
@@ -50,6 +51,13 @@ def test_serves_the_demo_account_until_ctrl_c(started: list[Background]) -> None
     assert stopped.returncode == 0
     assert stopped.stderr == ""
     assert f"export AFILNET_BASE_URL={base_url}" in stopped.stdout
+
+
+def test_sigterm_stops_it_cleanly_too(started: list[Background]) -> None:
+    start_emulator(started)
+    stopped = started[0].interrupt(sig=signal.SIGTERM)
+    assert stopped.returncode == 0
+    assert stopped.stderr == ""
 
 
 def test_fault_options_reach_the_server(started: list[Background]) -> None:

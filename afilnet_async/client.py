@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import ssl
 from types import TracebackType
 from typing import Any, Self
 
@@ -28,6 +30,12 @@ DEFAULT_BASE_URL = "https://www.afilnet.com/api/"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _NO_RETRY = RetryPolicy(max_retries=0)
 _HEADERS = {"User-Agent": f"afilnet-async/{__version__}", "Accept": "application/json"}
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default verifying TLS context, built once per process (it costs ~0.1 s)."""
+    return httpx.create_ssl_context()
 
 
 def _is_loopback(host: str) -> bool:
@@ -101,6 +109,7 @@ class AfilnetClient:
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
             transport=transport,
+            verify=_tls_context(),
         )
         resolved = httpx.Timeout(timeout) if timeout is not None else self._http.timeout
         self._extensions = {"timeout": resolved.as_dict()}

@@ -347,3 +347,17 @@ async def test_a_transport_gives_a_client_of_the_librarys_own_on_it() -> None:
             http_client=httpx.AsyncClient(),
             transport=emulator.transport(),
         )
+
+
+async def test_clients_share_one_verifying_tls_context() -> None:
+    import ssl
+
+    from afilnet_async import FormAuth
+
+    first, second = AfilnetClient(FormAuth("u", "p")), AfilnetClient(FormAuth("u", "p"))
+    contexts = [c._http._transport._pool._ssl_context for c in (first, second)]  # type: ignore[attr-defined]
+    assert contexts[0] is contexts[1]
+    assert contexts[0].verify_mode == ssl.CERT_REQUIRED
+    assert contexts[0].check_hostname
+    await first.aclose()
+    await second.aclose()

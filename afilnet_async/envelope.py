@@ -14,24 +14,29 @@ from .errors import MalformedResponseError, api_error_for
 __all__ = ["decode_envelope", "try_decode_error"]
 
 
-def _parse(body: bytes) -> dict[str, Any]:
-    if not body.strip():
-        raise MalformedResponseError("empty answer where an Afilnet JSON envelope was expected")
+def _loads(body: bytes) -> tuple[Any, str | None]:
+    """The decoded JSON, or why it could not be decoded."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise MalformedResponseError("answer is not valid UTF-8") from None
+        return None, "answer is not valid UTF-8"
     try:
-        data = json.loads(text)
+        return json.loads(text), None
     except json.JSONDecodeError as exc:
         looks = "HTML" if text.lstrip()[:1] == "<" else "truncated or invalid JSON"
-        raise MalformedResponseError(
-            f"answer is not JSON ({looks}; {len(body)} bytes, error at char {exc.pos})"
-        ) from None
+        return None, f"answer is not JSON ({looks}; {len(body)} bytes, error at char {exc.pos})"
     except RecursionError:
-        raise MalformedResponseError("answer is JSON nested too deeply") from None
+        return None, "answer is JSON nested too deeply"
     except ValueError:  # e.g. an integer over Python's int_max_str_digits
-        raise MalformedResponseError("answer is not JSON this client can decode") from None
+        return None, "answer is not JSON this client can decode"
+
+
+def _parse(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        raise MalformedResponseError("empty answer where an Afilnet JSON envelope was expected")
+    data, problem = _loads(body)
+    if problem is not None:  # raised here, not in an except: the decoder's error (which
+        raise MalformedResponseError(problem) from None  # holds the answer) is not chained
     if not isinstance(data, dict):
         raise MalformedResponseError(f"answer is a JSON {type(data).__name__}, not an object")
     return data

@@ -31,8 +31,13 @@ ContactValue = str | int | float | Decimal
 
 #: The field a group of each type must have.
 MAIN_FIELDS: Final = {"mobile": "mobile", "email": "email"}
+#: Largest id sent (a signed 64-bit integer, as database ids are).
+MAX_ID: Final = 2**63 - 1
+#: Amounts are written out in full, so their magnitude is kept within 1e-18 .. 1e18.
+AMOUNT_DIGITS: Final = 18
+MAX_AMOUNT: Final = 10**AMOUNT_DIGITS
 
-_EMAIL = re.compile(r"^[^@\s,:]+@[^@\s,:]+\.[^@\s,:.]+$")
+_EMAIL = re.compile(r"[^@\s,:]+@[^@\s,:]+\.[^@\s,:.]+")
 _FORBIDDEN_IN_CONTACT = re.compile(r"[,:]")
 
 Encoder = Callable[[str, Any], str]
@@ -63,6 +68,8 @@ def _id(name: str, value: Any) -> str:
         raise _fail(name, "a positive int", value)
     if value <= 0:
         raise ValidationError(f"{name}: must be a positive int, got {value}")
+    if value > MAX_ID:  # also keeps str() clear of Python's int_max_str_digits
+        raise ValidationError(f"{name}: must be at most {MAX_ID} (a 64-bit id)")
     return str(value)
 
 
@@ -77,7 +84,7 @@ def _flag(name: str, value: Any) -> str:
 def _email(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise _fail(name, "an e-mail address (str)", value)
-    if not _EMAIL.match(value):
+    if not _EMAIL.fullmatch(value):  # not match(): '$' would let a final newline through
         raise ValidationError(f"{name}: {value!r} is not shaped like an e-mail address")
     return value
 
@@ -99,6 +106,19 @@ def _group_type(name: str, value: Any) -> str:
     return str(value)
 
 
+def _check_field_name(name: str, field: Any) -> str:
+    """One column name: non-empty text without ',' or ':' and without surrounding spaces.
+
+    Afilnet keeps a group's columns as one comma-separated list, so ',' and ':' cannot be
+    carried, and a server that trims names would store something other than what was given.
+    """
+    if not isinstance(field, str) or not field.strip() or _FORBIDDEN_IN_CONTACT.search(field):
+        raise ValidationError(f"{name}: {field!r:.60} is not a valid field name")
+    if field != field.strip():
+        raise ValidationError(f"{name}: field name {field!r:.60} has surrounding whitespace")
+    return field
+
+
 def _field_names(name: str, value: Any) -> list[str]:
     names = value.split(",") if isinstance(value, str) else value
     if not isinstance(names, Iterable) or isinstance(names, Mapping):
@@ -107,8 +127,7 @@ def _field_names(name: str, value: Any) -> list[str]:
     if not names:
         raise ValidationError(f"{name}: must name at least one field")
     for field in names:
-        if not isinstance(field, str) or not field.strip() or _FORBIDDEN_IN_CONTACT.search(field):
-            raise ValidationError(f"{name}: {field!r} is not a valid field name")
+        _check_field_name(name, field)
     return names
 
 
@@ -116,14 +135,25 @@ def _fields(name: str, value: Any) -> str:
     return ",".join(_field_names(name, value))
 
 
+def _field(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(name, "a field name (str)", value)
+    return _check_field_name(name, value)
+
+
 def _scalar(name: str, key: Any, value: Any) -> str:
     if not isinstance(key, str) or not key:
-        raise ValidationError(f"{name}: field names must be non-empty str, got {key!r}")
+        raise ValidationError(f"{name}: field names must be non-empty str, got {key!r:.60}")
+    if key != key.strip():
+        raise ValidationError(f"{name}: field name {key!r:.60} has surrounding whitespace")
     if isinstance(value, str):
         return value
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return str(value)
-    raise _fail(f"{name}: value of {key!r}", "str or a number", value)
+        try:
+            return str(value)
+        except ValueError:  # an int over Python's int_max_str_digits
+            raise ValidationError(f"{name}: value of {key!r:.60} is too large") from None
+    raise _fail(f"{name}: value of {key!r:.60}", "str or a number", value)
 
 
 def encode_contact(name: str, value: Any) -> str:
@@ -159,10 +189,20 @@ def _amount(name: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise _fail(name, "a number", value)
     if isinstance(value, int):
+        if abs(value) >= MAX_AMOUNT:
+            raise ValidationError(f"{name}: must be under 1e18 in magnitude")
         return str(value)
-    if not math.isfinite(value):
-        raise ValidationError(f"{name}: must be a finite number, got {value!r}")
-    text = format(Decimal(str(value)) if isinstance(value, float) else value, "f")
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not finite:  # Decimal's own test: float(Decimal("sNaN")) raises
+        raise ValidationError(f"{name}: must be a finite number, got {value!r:.40}")
+    number = Decimal(str(value)) if isinstance(value, float) else value
+    # Written out in full below: bound the exponent, or Decimal("1e-999999999") (or a zero
+    # with that exponent) is a gigabyte of zeros.
+    if not number:
+        return "0"
+    if not -AMOUNT_DIGITS <= number.adjusted() < AMOUNT_DIGITS:
+        raise ValidationError(f"{name}: must be 0 or between 1e-18 and 1e18 in magnitude")
+    text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -176,6 +216,7 @@ ENCODERS: Final[dict[Kind, Encoder]] = {
     "country3": _country(3, "ISO 3166-1 alpha-3"),
     "group_type": _group_type,
     "fields": _fields,
+    "field": _field,
     "contact": encode_contact,
     "contacts": encode_contacts,
     "amount": _amount,

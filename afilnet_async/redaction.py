@@ -47,9 +47,10 @@ _FILTER = _RedactingFilter()
 _LOGGERS = ("httpx", "httpcore", "afilnet_async")
 
 
-def install_log_redaction() -> None:
-    """Attach the redacting filter to httpx's, httpcore's and this library's loggers."""
-    for name in _LOGGERS:
+def install_log_redaction(*extra: str) -> None:
+    """Attach the redacting filter to httpx's, httpcore's and this library's loggers (and to
+    the ``extra`` ones named)."""
+    for name in (*_LOGGERS, *extra):
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)

@@ -26,12 +26,13 @@ from .errors import (
 from .redaction import redact_text
 from .retry import RetryPolicy, is_retryable, retry_after_seconds
 
-__all__ = ["send_call"]
+__all__ = ["send_call", "transport_error"]
 
 logger = logging.getLogger("afilnet_async")
 
 
-def _transport_error(exc: Exception) -> AfilnetError:
+def transport_error(exc: Exception) -> AfilnetError:
+    """The AfilnetError for an httpx exception (its message redacted, never chained)."""
     detail = redact_text(str(exc))[:200] or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return AfilnetTimeoutError(f"request timed out ({type(exc).__name__})")
@@ -58,13 +59,57 @@ def _status_error(response: httpx.Response) -> AfilnetError:
     return AfilnetHTTPStatusError(f"unexpected HTTP status {status}", status_code=status)
 
 
+async def _release_leftovers(http: httpx.AsyncClient, request: httpx.Request) -> None:
+    """Repair httpcore's pool after ``request`` failed or was cancelled.
+
+    httpcore 1.0.x can leave behind (encode/httpcore#1093, #658): a connection it gave the
+    request but never used (neither idle nor closed, owned by nobody), and, when asyncio's
+    ``Task.cancel()`` lands inside the response's close (anyio's shield does not stop it),
+    the request itself with its connection still busy. Either holds a pool slot (and maybe a
+    socket) until the client is closed, and enough of them starve the pool (PoolTimeout).
+    They are removed and closed here; the freed slots go to queued requests.
+    """
+    try:  # httpx's default transport over httpcore's pool; anything else is left alone
+        pool: Any = http._transport_for_url(request.url)._pool  # type: ignore[attr-defined]
+        requests, connections = pool._requests, pool._connections
+    except AttributeError:
+        return
+    mine = [r for r in requests if getattr(r.request, "extensions", None) is request.extensions]
+    owned = {id(r.connection) for r in requests if r not in mine}
+    leftovers = [
+        connection
+        for connection in connections
+        if id(connection) not in owned and not (connection.is_idle() or connection.is_closed())
+    ]
+    if not (mine or leftovers):
+        return
+    for pool_request in mine:
+        requests.remove(pool_request)
+    for connection in leftovers:
+        connections.remove(connection)
+    with anyio.CancelScope(shield=True):  # this may run while the caller is being cancelled
+        for connection in leftovers:
+            await connection.aclose()
+        for connection in pool._assign_requests_to_connections():
+            await connection.aclose()
+
+
 async def _attempt(
     http: httpx.AsyncClient, request: httpx.Request, auth: httpx.Auth | None
 ) -> Any:
+    # Its own extensions dict tells this attempt's requests in the pool from the others'.
+    request.extensions = dict(request.extensions)
+    failure: AfilnetError | None = None
     try:
         response = await http.send(request, auth=auth)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise _transport_error(exc) from None
+        failure = transport_error(exc)
+    except BaseException:  # cancelled (asyncio, anyio, trio) or interrupted
+        await _release_leftovers(http, request)
+        raise
+    if failure is not None:  # raised out here, the httpx error (and its request) is not
+        await _release_leftovers(http, request)  # even the suppressed __context__
+        raise failure from None
     if not response.is_success:
         raise _status_error(response)
     return decode_envelope(response.content)

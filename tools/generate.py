@@ -49,6 +49,7 @@ ANNOTATIONS = {
     "country3": "str",
     "group_type": 'Literal["mobile", "email"]',
     "fields": "Sequence[str] | str",
+    "field": "str",
     "contact": "Mapping[str, ContactValue]",
     "contacts": "Iterable[Mapping[str, ContactValue]]",
     "amount": "int | float | Decimal",

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+import attrs
 import httpx
 
 from ..call import Call
+from ..errors import ValidationError
 from ..urlencoding import form_encode
 
 __all__ = [
     "AuthStrategy",
     "SizeLimitedAuth",
+    "credential",
     "endpoint",
     "form_request",
+    "header_token",
     "json_request",
     "secret_field",
     "wire_fields",
@@ -61,8 +66,19 @@ def endpoint(base_url: httpx.URL, path: str) -> httpx.URL:
 
 
 def wire_fields(call: Call) -> dict[str, str]:
-    """``class`` and ``method`` followed by the call's parameters, in Afilnet's order."""
-    return {"class": call.api_class, "method": call.api_method, **call.params}
+    """``class`` and ``method`` followed by the call's parameters, in Afilnet's order.
+
+    Raises ValidationError if a name or value holds characters UTF-8 cannot encode (lone
+    surrogates), before any encoder's ``UnicodeEncodeError`` (which carries the whole
+    value, a password maybe) could be raised or chained.
+    """
+    fields = {"class": call.api_class, "method": call.api_method, **call.params}
+    for key, value in fields.items():
+        if not (key.isascii() and value.isascii()) and not _encodable(key + value):
+            raise ValidationError(
+                f"{call.qualname}: a value holds characters UTF-8 cannot encode (lone surrogates)"
+            )
+    return fields
 
 
 def form_request(url: httpx.URL, fields: dict[str, str]) -> httpx.Request:
@@ -79,3 +95,36 @@ def json_request(url: httpx.URL, fields: dict[str, str]) -> httpx.Request:
 def secret_field(value: str) -> str:
     """Rendering of a secret in a repr."""
     return "'***'" if value else "''"
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def credential(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a user name or password is a str UTF-8 can encode.
+
+    Checked when the strategy is made, so a bad credential never reaches httpx (whose
+    ``UnicodeEncodeError`` would carry the whole value in its arguments).
+    """
+    if not isinstance(value, str):
+        raise ValidationError(f"{attribute.name}: expected a str, got {type(value).__name__}")
+    if not _encodable(value):
+        raise ValidationError(
+            f"{attribute.name}: holds characters UTF-8 cannot encode (lone surrogates)"
+        )
+
+
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+
+
+def header_token(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a bearer token is non-empty printable ASCII (it goes in a header)."""
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise ValidationError(
+            f"{attribute.name}: a bearer token must be non-empty printable ASCII without spaces"
+        )

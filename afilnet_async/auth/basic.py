@@ -8,7 +8,8 @@ import attrs
 import httpx
 
 from ..call import Call
-from .base import endpoint, form_request, secret_field, wire_fields
+from ..errors import ValidationError
+from .base import credential, endpoint, form_request, secret_field, wire_fields
 
 __all__ = ["BasicAuth"]
 
@@ -21,9 +22,14 @@ class BasicAuth:
     library's assumption (see the README), hence the ``path`` argument.
     """
 
-    user: str
-    password: str = attrs.field(repr=secret_field)
+    user: str = attrs.field(validator=credential)
+    password: str = attrs.field(repr=secret_field, validator=credential)
     path: str = "basic/"
+
+    @user.validator
+    def _no_colon(self, _: attrs.Attribute[str], value: str) -> None:
+        if ":" in value:  # RFC 7617: the user-id ends at the first colon
+            raise ValidationError("user: HTTP Basic cannot carry a user name containing ':'")
 
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:
         """POST ``base_url/path`` with class, method and parameters as form fields."""

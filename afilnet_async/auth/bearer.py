@@ -8,7 +8,7 @@ import attrs
 import httpx
 
 from ..call import Call
-from .base import endpoint, json_request, secret_field, wire_fields
+from .base import endpoint, header_token, json_request, secret_field, wire_fields
 
 __all__ = ["DEFAULT_JSON_PATH", "BearerAuth"]
 
@@ -32,7 +32,7 @@ class _StaticBearer(httpx.Auth):
 class BearerAuth:
     """JSON request bodies with ``Authorization: Bearer <token>``; the token is never refreshed."""
 
-    token: str = attrs.field(repr=secret_field)
+    token: str = attrs.field(repr=secret_field, validator=header_token)
     path: str = DEFAULT_JSON_PATH
 
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:

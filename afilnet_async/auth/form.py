@@ -8,7 +8,7 @@ import attrs
 import httpx
 
 from ..call import Call
-from .base import endpoint, form_request, secret_field, wire_fields
+from .base import credential, endpoint, form_request, secret_field, wire_fields
 
 __all__ = ["FormAuth"]
 
@@ -17,8 +17,8 @@ __all__ = ["FormAuth"]
 class FormAuth:
     """HTTP POST, ``application/x-www-form-urlencoded``, credentials in the body."""
 
-    user: str
-    password: str = attrs.field(repr=secret_field)
+    user: str = attrs.field(validator=credential)
+    password: str = attrs.field(repr=secret_field, validator=credential)
     path: str = "http/"
 
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:

@@ -1,20 +1,27 @@
 """OAuth2Auth: the vendor's JSON API, with a token from an RFC 6749 password grant.
 
 The token is cached and shared by every call of the client; it is refreshed shortly before it
-expires, by one caller at a time however many wait (single flight). A 401 answer refreshes the
-token once and retries the call once.
+expires, by one caller however many wait (single flight), and every waiter shares the outcome
+of that one token request: the token, or its error. A 401 answer refreshes the token once and
+retries the call once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import copy
+import math
 from collections.abc import AsyncGenerator, Iterable
 
 import anyio
+import anyio.lowlevel
 import attrs
 import httpx
 
 from ..call import Call
-from .base import endpoint, form_request, json_request, secret_field, wire_fields
+from ..errors import AfilnetError, AfilnetTransportError
+from ..transport import transport_error
+from .base import credential, endpoint, form_request, json_request, secret_field, wire_fields
 from .bearer import DEFAULT_JSON_PATH
 from .token import AccessToken, parse_token_response
 
@@ -22,6 +29,27 @@ __all__ = ["DEFAULT_TOKEN_PATH", "OAuth2Auth"]
 
 #: Where the token endpoint is assumed to live under the base URL (undocumented by the vendor).
 DEFAULT_TOKEN_PATH = "oauth/token"  # noqa: S105 (a path, not a password)
+
+
+def _being_cancelled() -> bool:
+    """Whether the running task is being cancelled (a cancel scope, or asyncio's cancel())."""
+    if anyio.current_effective_deadline() == -math.inf:
+        return True
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # not running on asyncio (trio): the cancel scope said it all
+        return False
+    return task is not None and task.cancelling() > 0
+
+
+class _Refresh:
+    """One token request (the ``number``-th), and its outcome for everyone waiting on it."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.done = anyio.Event()
+        self.token: AccessToken | None = None
+        self.error: AfilnetError | None = None
 
 
 class _TokenFlow(httpx.Auth):
@@ -32,7 +60,8 @@ class _TokenFlow(httpx.Auth):
     def __init__(self, user: str, password: str, token_url: httpx.URL) -> None:
         self._user, self._password, self._token_url = user, password, token_url
         self._token: AccessToken | None = None
-        self._lock = anyio.Lock()
+        self._refresh: _Refresh | None = None  # in flight
+        self._last: _Refresh | None = None  # the latest one finished
         self.token_requests = 0
 
     def __repr__(self) -> str:
@@ -53,26 +82,71 @@ class _TokenFlow(httpx.Auth):
         grant.extensions = call_request.extensions
         return grant
 
+    def _shared(self, ticket: int) -> _Refresh | None:
+        """The token request to wait on: the one in flight, or one that started after the
+        caller holding ``ticket`` began waiting and has finished since."""
+        if self._refresh is not None:
+            return self._refresh
+        last = self._last
+        return last if last is not None and last.number > ticket else None
+
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         rejected: AccessToken | None = None
         for _ in range(2):
             token = self._usable(rejected)
-            if token is None:
-                async with self._lock:
+            ticket = self.token_requests
+            while token is None:
+                refresh = self._refresh
+                if refresh is None:
+                    # Let the callers that are ready line up (as a lock would), then share
+                    # the outcome of a request one of them made meanwhile, or make one.
+                    await anyio.lowlevel.checkpoint()
                     token = self._usable(rejected)
-                    if token is None:
-                        self.token_requests += 1
-                        response = yield self._grant_request(request)
-                        # httpx reads bodies for auth flows only in its default
-                        # async_auth_flow, which this one replaces.
-                        await response.aread()
-                        token = self._token = parse_token_response(response)
+                    if token is not None:
+                        break
+                    refresh = self._shared(ticket)
+                if refresh is not None:
+                    await refresh.done.wait()
+                    if refresh.error is not None:
+                        raise copy.copy(refresh.error)  # a fresh exception, no shared traceback
+                    token = refresh.token
+                    ticket = refresh.number  # no token: its caller was cancelled; go again
+                    continue
+                self.token_requests += 1
+                refresh = self._refresh = _Refresh(self.token_requests)
+                try:
+                    response = yield self._grant_request(request)
+                    # httpx reads bodies for auth flows only in its default
+                    # async_auth_flow, which this one replaces.
+                    await response.aread()
+                    token = self._token = refresh.token = parse_token_response(response)
+                except AfilnetError as error:  # refused, garbage, 429, 5xx
+                    refresh.error = error
+                    raise
+                except httpx.HTTPError as error:  # reading the answer failed
+                    refresh.error = transport_error(error)
+                    raise
+                except GeneratorExit:
+                    # httpx closes the flow when sending the grant failed (the error is then
+                    # raised to this caller) or when this caller is cancelled.
+                    if not _being_cancelled():
+                        refresh.error = AfilnetTransportError(
+                            "the token request failed at the network level "
+                            "(connection error or timeout)"
+                        )
+                    raise
+                finally:
+                    self._refresh, self._last = None, refresh
+                    refresh.done.set()
             request.headers["Authorization"] = f"Bearer {token.value}"
             response = yield request
             if response.status_code != 401:
                 return
+            # Read (and so release) the 401 now: a refresh waited for with the answer open
+            # holds its pool connection, and a storm of them starves the grant (deadlock).
+            await response.aread()
             rejected = token
 
 
@@ -85,8 +159,8 @@ class OAuth2Auth:
     strategy keeps its own token cache.
     """
 
-    user: str
-    password: str = attrs.field(repr=secret_field)
+    user: str = attrs.field(validator=credential)
+    password: str = attrs.field(repr=secret_field, validator=credential)
     token_url: str | None = attrs.field(default=None, kw_only=True)
     path: str = attrs.field(default=DEFAULT_JSON_PATH, kw_only=True)
 

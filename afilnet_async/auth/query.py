@@ -9,12 +9,20 @@ import httpx
 
 from ..call import Call
 from ..errors import RequestTooLargeError
-from .base import endpoint, secret_field, wire_fields
+from ..redaction import redact_text
+from .base import credential, endpoint, secret_field, wire_fields
 
 __all__ = ["DEFAULT_MAX_URL_LENGTH", "QueryAuth"]
 
 #: The vendor's documented GET limit is "about 4,000 characters".
 DEFAULT_MAX_URL_LENGTH = 4000
+
+
+class _QueryRequest(httpx.Request):
+    """A GET whose URL carries the password: its repr (in logs, tracebacks) does not."""
+
+    def __repr__(self) -> str:
+        return redact_text(super().__repr__())
 
 
 @attrs.frozen
@@ -25,8 +33,8 @@ class QueryAuth:
     from httpx's logs, but prefer :class:`FormAuth` where proxies or servers log URLs.
     """
 
-    user: str
-    password: str = attrs.field(repr=secret_field)
+    user: str = attrs.field(validator=credential)
+    password: str = attrs.field(repr=secret_field, validator=credential)
     path: str = "http/"
     max_url_length: int = DEFAULT_MAX_URL_LENGTH
 
@@ -35,12 +43,17 @@ class QueryAuth:
         fields = wire_fields(call)
         query = {"class": fields.pop("class"), "method": fields.pop("method")}
         query |= {"user": self.user, "password": self.password, **fields}
-        request = httpx.Request("GET", endpoint(base_url, self.path), params=query)
-        length = len(str(request.url))
-        if length > self.max_url_length:
+        try:
+            request = _QueryRequest("GET", endpoint(base_url, self.path), params=query)
+        except httpx.InvalidURL:  # a query over httpx's own limit (64 KiB)
+            length = None
+        else:
+            length = len(str(request.url))
+        if length is None or length > self.max_url_length:
             raise RequestTooLargeError(
-                f"{call.qualname}: the GET URL would be {length} characters, over the "
-                f"{self.max_url_length} limit; send fewer contacts per call or use FormAuth"
+                f"{call.qualname}: the GET URL would be {length or 'over 65536'} characters, "
+                f"over the {self.max_url_length} limit; send fewer contacts per call or use "
+                "FormAuth"
             )
         return request
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 import time
+from typing import Any
 
 import attrs
 import httpx
@@ -19,6 +22,8 @@ EARLY_FRACTION = 0.1
 MAX_EARLY_SECONDS = 30.0
 #: Lifetime assumed when the endpoint gives no ``expires_in``.
 DEFAULT_LIFETIME = 300.0
+#: What an access token may hold: printable ASCII, no spaces (RFC 6750's b64token, leniently).
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 
 @attrs.frozen
@@ -39,6 +44,15 @@ class AccessToken:
         return time.monotonic() < self.refresh_at
 
 
+def _loads(content: bytes) -> Any:
+    """The decoded JSON, or None: the decoder's error (it holds the answer, a token maybe)
+    is dropped here rather than chained to the TokenError."""
+    try:
+        return json.loads(content.decode("utf-8"))
+    except (ValueError, RecursionError):  # bad UTF-8, bad JSON, an over-long integer
+        return None
+
+
 def parse_token_response(response: httpx.Response) -> AccessToken:
     """The token of an RFC 6749 answer; :class:`TokenError` (or a retryable error) otherwise."""
     if response.status_code == 429:
@@ -49,9 +63,8 @@ def parse_token_response(response: httpx.Response) -> AccessToken:
         raise ServerError(
             f"token endpoint answered HTTP {response.status_code}", status_code=response.status_code
         )
-    try:
-        data = json.loads(response.content.decode("utf-8"))
-    except (ValueError, RecursionError):  # bad UTF-8, bad JSON, an over-long integer
+    data = _loads(response.content)
+    if data is None:
         raise TokenError(
             f"token endpoint answered HTTP {response.status_code} with no JSON object"
         ) from None
@@ -66,8 +79,13 @@ def parse_token_response(response: httpx.Response) -> AccessToken:
     token, lifetime = data.get("access_token"), data.get("expires_in", DEFAULT_LIFETIME)
     if not isinstance(token, str) or not token:
         raise TokenError("token endpoint answer has no access_token")
+    if not _HEADER_SAFE.fullmatch(token):  # it goes in an Authorization header as it is
+        raise TokenError("token endpoint issued an access_token that is not printable ASCII")
     if str(data.get("token_type", "bearer")).lower() != "bearer":
         raise TokenError("token endpoint issued a token that is not a bearer token")
-    if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or lifetime <= 0:
+    if isinstance(lifetime, bool) or not isinstance(lifetime, int | float):
         raise TokenError("token endpoint answer has an invalid expires_in")
-    return AccessToken.issued_now(token, float(lifetime))
+    seconds = float(lifetime) if abs(lifetime) < 1e300 else math.inf
+    if not 0 < seconds < math.inf:  # NaN too: a token never fresh is fetched on every call
+        raise TokenError("token endpoint answer has an invalid expires_in")
+    return AccessToken.issued_now(token, seconds)

@@ -20,7 +20,10 @@ _FORMATS: Final = {"mobile": _MOBILE.fullmatch, "email": _EMAIL.fullmatch}
 
 
 class CheckedRow(NamedTuple):
-    """A valid row: its position in the input, its main-field value and its text values."""
+    """A valid row: its position in the input, its main-field value and its text values.
+
+    ``main`` is the main value exactly as sent (what a read-back of the group shows).
+    """
 
     position: int
     main: str
@@ -31,10 +34,21 @@ class RowError(ValueError):
     """Why a row cannot be sent (a plain message; the importer wraps it)."""
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates
+        return False
+    return True
+
+
 def _text(key: Any, value: Any) -> str:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return str(value)
-    raise RowError(f"field {key!r} holds a {type(value).__name__}; use str or a number")
+        try:
+            return str(value)
+        except ValueError:  # an int over Python's int_max_str_digits
+            raise RowError(f"field {key!r:.60} holds a number too large to send") from None
+    raise RowError(f"field {key!r:.60} holds a {type(value).__name__}; use str or a number")
 
 
 def check_row(index: int, row: Any, main_field: str) -> CheckedRow:
@@ -44,14 +58,21 @@ def check_row(index: int, row: Any, main_field: str) -> CheckedRow:
     values: dict[str, str] = {}
     for key, value in row.items():
         if type(key) is not str or not key or key.isspace():
-            raise RowError(f"field name {key!r} is not a non-empty str")
+            raise RowError(f"field name {key!r:.60} is not a non-empty str")
+        if key[0].isspace() or key[-1].isspace():
+            raise RowError(f"field name {key!r:.60} has surrounding whitespace")
         if type(value) is str:
+            if not (value.isascii() or _encodable(value)):
+                raise RowError(f"field {key!r:.60} holds characters UTF-8 cannot encode")
             values[key] = value
         elif value is not None:
             values[key] = _text(key, value)
-    main = values.get(main_field, "").strip()
-    if not main:
+        if not (key.isascii() or _encodable(key)):
+            raise RowError("a field name holds characters UTF-8 cannot encode")
+    main = values.get(main_field, "")
+    stripped = main.strip()
+    if not stripped:
         raise RowError(f"the main field {main_field!r} is missing or empty")
-    if not _FORMATS[main_field](main):
-        raise RowError(f"{main_field} {main[:60]!r} is not well formed")
+    if not _FORMATS[main_field](stripped):
+        raise RowError(f"{main_field} {stripped[:60]!r} is not well formed")
     return CheckedRow(index, main, values)

@@ -20,6 +20,7 @@ import attrs
 import uvicorn
 from starlette.types import ASGIApp
 
+from ..redaction import install_log_redaction
 from .constants import API_PREFIX
 from .errors import ConnectionDropped, EmulatorError, PortInUseError
 
@@ -61,6 +62,10 @@ def _quiet_dropped_connections() -> None:
     error_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, _DropFilter) for f in error_log.filters):
         error_log.addFilter(_DropFilter())
+    # uvicorn logs each request line (a QueryAuth password in its query) whenever its access
+    # logger has a handler, access_log=False notwithstanding (a handler added later, by the
+    # host's logging set-up or pytest, turns it back on): redact it.
+    install_log_redaction("uvicorn.access", "uvicorn.error")
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -199,7 +199,7 @@ GROUP_ADDCOLUMNTOGROUP = MethodSpec(
     "addcolumntogroup",
     params=(
         ParamSpec("idgroup", "id"),
-        ParamSpec("field", "text"),
+        ParamSpec("field", "field"),
     ),
     errors=("NOT_ACCESS_TO_GROUP",),
     result="raw",
@@ -209,7 +209,7 @@ GROUP_DELETECOLUMNFROMGROUP = MethodSpec(
     "deletecolumnfromgroup",
     params=(
         ParamSpec("idgroup", "id"),
-        ParamSpec("field", "text"),
+        ParamSpec("field", "field"),
     ),
     errors=("NOT_ACCESS_TO_GROUP",),
     result="raw",

@@ -16,7 +16,7 @@ __all__ = ["KINDS", "RESULTS", "Kind", "MethodSpec", "ParamSpec", "ResultName", 
 
 Kind = Literal[
     "text", "secret", "id", "flag", "email", "country2", "country3",
-    "group_type", "fields", "contact", "contacts", "amount",
+    "group_type", "fields", "field", "contact", "contacts", "amount",
 ]  # fmt: skip
 ResultName = Literal["raw", "addresses", "channels", "created_group"]
 KINDS: frozenset[str] = frozenset(get_args(Kind))

@@ -18,7 +18,8 @@ from afilnet_async import AfilnetClient, FormAuth
 from afilnet_async.bulk.chunker import Chunker
 from afilnet_async.urlencoding import form_encode
 
-from .bulk_import import _child_peak_rss, _new_group, contacts
+from .bulk_import import _new_group, contacts
+from .bulk_import import memory as bulk_memory
 from .remote import RemoteEmulator
 
 __all__ = ["baseline", "client_cpu", "machine", "memory", "per_call", "throughput"]
@@ -196,8 +197,7 @@ async def baseline(
 def memory(remote: RemoteEmulator, small: int, large: int) -> dict[str, Any]:
     """Peak RSS of a process importing ``large`` streamed rows, and its growth from ``small``."""
     remote.set_faults()
-    low, high = _child_peak_rss(remote, small), _child_peak_rss(remote, large)
-    return {"rows": [small, large], "peak_rss_mib": [low, high], "growth_mib": high - low}
+    return bulk_memory(remote, small, large)
 
 
 # 5. Client CPU per contact ------------------------------------------------------------------------

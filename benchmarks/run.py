@@ -68,8 +68,8 @@ def markdown(figures: dict[str, Any]) -> str:
         f"{base['ours_s']:.2f} s ({base['ours_rows_per_s']:,.0f} rows/s), "
         f"**{base['speedup']:.0f}x faster** |",
         f"| memory: peak RSS importing {mem['rows'][1]:,} streamed rows | "
-        f"**{mem['peak_rss_mib'][1]:.1f} MiB**, +{mem['growth_mib']:.1f} MiB over "
-        f"{mem['rows'][0]:,} rows |",
+        f"**{mem['peak_rss_mib'][1]:.1f} MiB** ({mem['before_import_mib'][1]:.1f} MiB before "
+        f"the import), {mem['growth_mib']:+.1f} MiB over {mem['rows'][0]:,} rows |",
         f"| client CPU: validation + chunking + encoding, no I/O | "
         f"**{cpu['pipeline_rows_per_cpu_s']:,.0f} rows/s** on one core |",
     ]

@@ -26,7 +26,6 @@ def _load_spec_module() -> ModuleType:
     if module_spec is None or module_spec.loader is None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(module_spec)
-    module.__package__ = "afilnet_async.spec"
     sys.modules["_afilnet_spec"] = module
     module_spec.loader.exec_module(module)
     return module

@@ -49,6 +49,7 @@ from .rows import CheckedRow
 
 if TYPE_CHECKING:
     from ..client import AfilnetClient
+    from ..namespace import Namespace
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "import_contacts"]
 
@@ -324,7 +325,7 @@ def _check_arguments(
 
 
 async def import_contacts(
-    client: AfilnetClient,
+    group: Namespace,
     idgroup: int,
     contacts: Rows,
     *,
@@ -337,7 +338,21 @@ async def import_contacts(
     reconcile: bool = True,
     retry_policy: RetryPolicy | None = None,
 ) -> ImportReport:
-    """Import ``contacts`` into group ``idgroup``; see :meth:`Groups.import_contacts`."""
+    """Import any number of contacts into a group with ``addcontactlist`` chunks.
+
+    ``contacts`` is any iterable or async iterable of dicts (a generator over a CSV of
+    millions of rows works: nothing is materialised). At most ``concurrency`` chunks are in
+    flight, fewer while Afilnet answers 429; ``max_per_second`` caps the request rate.
+    ``chunk_size`` defaults to 200 rows (under QueryAuth chunks are also cut to fit the GET
+    limit). Rows without a well-formed main field (``main_field``, by default read from the
+    group's columns) are reported, not sent. A chunk whose answer was lost is reconciled
+    (the group is read back and only missing rows are re-sent) unless ``reconcile=False``.
+    ``journal`` names a file that records confirmed chunks: re-running with the same
+    journal and input sends only what is left. ``retry_policy`` bounds the retries of one
+    chunk (default: 5, backoff from 0.5 s). Every row ends up counted in the report's
+    ``imported`` or ``failed``.
+    """
+    client = group._client  # bound as ``client.group.import_contacts``
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     _check_arguments(idgroup, concurrency, size, max_per_second)
     if concurrency > client.max_connections:
@@ -364,11 +379,11 @@ async def import_contacts(
     )
     send, receive = anyio.create_memory_object_stream[Chunk](concurrency)
     try:
-        async with anyio.create_task_group() as group:
-            group.start_soon(state.produce, contacts, chunker, send)
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(state.produce, contacts, chunker, send)
             async with receive:
                 for _ in range(concurrency):
-                    group.start_soon(state.work, receive.clone())
+                    tasks.start_soon(state.work, receive.clone())
     finally:
         if opened is not None:
             opened.close()

@@ -14,7 +14,7 @@ from ._version import __version__
 from .auth.base import AuthStrategy
 from .call import Call
 from .endpoints import SubaccountAPI, UserAPI
-from .errors import ClientClosedError, ConfigurationError, ValidationError
+from .errors import ClientClosedError, ConfigurationError
 from .groups import Groups
 from .models import convert_result
 from .params import encode_arguments, encode_raw_arguments
@@ -177,12 +177,7 @@ class AfilnetClient:
             raise ClientClosedError("this AfilnetClient is closed")
         if self._http.is_closed:  # a caller's http_client, closed by its owner
             raise ClientClosedError("the http_client of this AfilnetClient is closed")
-        try:
-            request = self._auth.build_request(call, self._base_url)
-        except UnicodeEncodeError:
-            raise ValidationError(
-                f"{call.qualname}: a value holds characters UTF-8 cannot encode (lone surrogates)"
-            ) from None
+        request = self._auth.build_request(call, self._base_url)
         request.headers.update(_HEADERS)
         request.extensions = self._extensions
         return request

@@ -13,6 +13,9 @@ from urllib.parse import parse_qsl
 import anyio
 import httpx
 
+from afilnet_async import AfilnetClient, FormAuth
+from afilnet_async.auth import AuthStrategy
+
 
 class FakeAfilnet:
     """Stores every addcontactlist row (duplicates included) and counts what it saw."""
@@ -85,6 +88,11 @@ class FakeAfilnet:
 
 def _success(result: object) -> httpx.Response:
     return httpx.Response(200, json={"status": "SUCCESS", "result": result})
+
+
+def client_for(fake: FakeAfilnet, auth: AuthStrategy | None = None) -> AfilnetClient:
+    """A client of ``fake`` (FormAuth by default)."""
+    return AfilnetClient(auth or FormAuth("user", "pw"), http_client=fake.http_client())
 
 
 def contacts(count: int, start: int = 0) -> list[dict[str, str]]:

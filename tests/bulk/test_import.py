@@ -10,8 +10,6 @@ import anyio
 import pytest
 
 from afilnet_async import (
-    AfilnetClient,
-    FormAuth,
     PermissionDeniedError,
     QueryAuth,
     RetryPolicy,
@@ -20,12 +18,9 @@ from afilnet_async import (
 from afilnet_async.bulk import ImportProgress, ImportReport
 
 from .fake_afilnet import FakeAfilnet, contacts
+from .fake_afilnet import client_for as _client
 
 FAST = RetryPolicy(max_retries=4, initial_delay=0.001, max_delay=0.01)
-
-
-def _client(fake: FakeAfilnet, auth: object = None) -> AfilnetClient:
-    return AfilnetClient(auth or FormAuth("user", "pw"), http_client=fake.http_client())  # type: ignore[arg-type]
 
 
 def _accounted(report: ImportReport) -> None:

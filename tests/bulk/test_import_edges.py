@@ -7,7 +7,6 @@ import json
 import httpx
 
 from afilnet_async import (
-    AfilnetClient,
     FormAuth,
     MalformedResponseError,
     RateLimitError,
@@ -20,12 +19,9 @@ from afilnet_async.bulk.rows import check_row
 from afilnet_async.call import Call
 
 from .fake_afilnet import FakeAfilnet, contacts
+from .fake_afilnet import client_for as _client
 
 ONE_RETRY = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
-
-
-def _client(fake: FakeAfilnet, auth: object = None) -> AfilnetClient:
-    return AfilnetClient(auth or FormAuth("user", "pw"), http_client=fake.http_client())  # type: ignore[arg-type]
 
 
 async def test_a_chunk_that_keeps_failing_is_reported_with_the_last_error() -> None:

@@ -51,8 +51,10 @@ def _header(path: Path) -> list[str]:
 
 
 def _count_rows(path: Path) -> int:
+    """Data rows as DictReader sees them (blank lines skipped), without building the dicts:
+    a second pass over the file, for the progress bar's total and ETA."""
     with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
-        return sum(1 for _ in csv.DictReader(handle))
+        return max(0, sum(1 for row in csv.reader(handle) if row) - 1)  # less the header
 
 
 @contextlib.contextmanager

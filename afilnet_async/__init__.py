@@ -1,9 +1,10 @@
-"""afilnet-async: an asyncio client for the Afilnet API (users, sub-accounts, contact groups)."""
+"""afilnet-async: an asyncio client for the Afilnet API (users, sub-accounts, contact groups,
+SMS, e-mail, voice and WhatsApp)."""
 
 from ._version import __version__
 from .auth import AuthStrategy, BasicAuth, BearerAuth, FormAuth, OAuth2Auth, QueryAuth
 from .bulk import FailedRow, ImportFailure, ImportProgress, ImportReport, JournalError
-from .client import DEFAULT_BASE_URL, AfilnetClient
+from .client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, AfilnetClient
 from .errors import (
     ERROR_CODES,
     AfilnetAPIError,
@@ -17,21 +18,26 @@ from .errors import (
     ClientClosedError,
     ConfigurationError,
     ConflictError,
+    DestinationError,
     InvalidRequestError,
     MalformedResponseError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     RequestTooLargeError,
+    ResponseTooLargeError,
     ServerError,
     TokenError,
     ValidationError,
 )
-from .models import Address, Channel, CreatedGroup
+from .models import Address, Balance, Channel, Contact, CreatedGroup, GroupColumns
 from .retry import RetryPolicy
+from .sending import CallEvent
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "ERROR_CODES",
     "Address",
     "AfilnetAPIError",
@@ -43,16 +49,21 @@ __all__ = [
     "AfilnetTransportError",
     "AuthStrategy",
     "AuthenticationError",
+    "Balance",
     "BalanceError",
     "BasicAuth",
     "BearerAuth",
+    "CallEvent",
     "Channel",
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "Contact",
     "CreatedGroup",
+    "DestinationError",
     "FailedRow",
     "FormAuth",
+    "GroupColumns",
     "ImportFailure",
     "ImportProgress",
     "ImportReport",
@@ -61,10 +72,12 @@ __all__ = [
     "MalformedResponseError",
     "NotFoundError",
     "OAuth2Auth",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "QueryAuth",
     "RateLimitError",
     "RequestTooLargeError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
     "TokenError",

@@ -6,30 +6,39 @@ import functools
 import ipaddress
 import ssl
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
-from ._version import __version__
 from .auth.base import AuthStrategy
 from .call import Call
-from .endpoints import SubaccountAPI, UserAPI
-from .errors import ClientClosedError, ConfigurationError
-from .groups import Groups
-from .models import convert_result
-from .params import encode_arguments, encode_raw_arguments
+from .errors import ConfigurationError
+from .params import encode_raw_arguments
 from .redaction import install_log_redaction
 from .retry import RetryPolicy
-from .spec import MethodSpec
-from .transport import send_call
+from .sending import Hook, Hooks
+from .session import Lifecycle, Session
+from .spec import by_qualname
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AfilnetClient"]
+if TYPE_CHECKING:
+    from .endpoints import (
+        EmailAPI,
+        GroupAPI,
+        SmsAPI,
+        SubaccountAPI,
+        UserAPI,
+        VoiceAPI,
+        WhatsappAPI,
+    )
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "AfilnetClient"]
 
 DEFAULT_BASE_URL = "https://www.afilnet.com/api/"
 #: Used when the client creates its own httpx client and no ``timeout`` is given.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-_NO_RETRY = RetryPolicy(max_retries=0)
-_HEADERS = {"User-Agent": f"afilnet-async/{__version__}", "Accept": "application/json"}
+#: The largest answer read, decoded: a getcontacts of about two million contacts.
+DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
+_UNSET: Any = object()
 
 
 @functools.cache
@@ -55,8 +64,24 @@ def _require_secure(url: httpx.URL, allow_insecure_http: bool) -> None:
     if not _is_loopback(url.host):
         raise ConfigurationError(
             f"refusing to send credentials over plain http to {url.host!r}; use https, "
-            "or pass allow_insecure_http=True if you really mean it"
+            "or pass allow_insecure_http=True (CLI: --allow-insecure-http) if you really mean it"
         )
+
+
+def _policy(retry: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
+    if retry is not None and max_retries is not None:
+        raise ConfigurationError("pass retry or max_retries, not both")
+    if retry is not None:
+        if not isinstance(retry, RetryPolicy):
+            raise ConfigurationError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
+        return retry
+    if max_retries is not None and (isinstance(max_retries, bool) or max_retries < 0):
+        raise ConfigurationError("max_retries must be >= 0")
+    return RetryPolicy(max_retries=2 if max_retries is None else max_retries)
+
+
+def _timeout(timeout: float | httpx.Timeout | None, default: httpx.Timeout) -> httpx.Timeout:
+    return default if timeout is None else httpx.Timeout(timeout)
 
 
 class AfilnetClient:
@@ -66,12 +91,29 @@ class AfilnetClient:
     ``http_client`` to share one :class:`httpx.AsyncClient` (its pool, proxies, TLS settings)
     with the rest of a service; a client passed in is never closed by this library. Or pass
     ``transport`` (e.g. ``Emulator().transport()``) for a client of the library's own on it.
-    ``max_connections`` sizes the pool the library creates; the bulk importer keeps its
-    concurrency within it.
 
-    ``client.user``, ``client.subaccount`` and ``client.group`` hold one coroutine per Afilnet
-    method; :meth:`call` reaches any method by its Afilnet name.
+    - ``timeout``: seconds one attempt may take in all (connect, send, answer); default 30.
+    - ``max_retries`` (default 2) or ``retry=RetryPolicy(...)``: what is retried and when.
+    - ``max_response_bytes``: the largest answer read, decoded (default 128 MiB).
+    - ``max_connections``: the size of the pool the library creates; the bulk runners keep
+      their concurrency within it.
+    - ``default_country``: ISO alpha-2 code giving national mobile numbers their country code
+      (``600111222`` with ``"ES"`` -> ``34600111222``; needs the ``phones`` extra).
+    - ``on_request`` / ``on_response``: hooks told about every attempt (method, request id,
+      attempt, status, elapsed), never about credentials.
+
+    ``client.user``, ``client.subaccount``, ``client.group``, ``client.sms``, ``client.email``,
+    ``client.voice`` and ``client.whatsapp`` hold one coroutine per Afilnet method;
+    :meth:`call` reaches any method by its Afilnet name.
     """
+
+    user: UserAPI
+    subaccount: SubaccountAPI
+    group: GroupAPI
+    sms: SmsAPI
+    email: EmailAPI
+    voice: VoiceAPI
+    whatsapp: WhatsappAPI
 
     def __init__(
         self,
@@ -81,56 +123,118 @@ class AfilnetClient:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         max_connections: int = 100,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         allow_insecure_http: bool = False,
+        default_country: str | None = None,
+        on_request: Hook | None = None,
+        on_response: Hook | None = None,
     ) -> None:
         if not isinstance(auth, AuthStrategy):
             raise ConfigurationError(
                 "auth must be an auth strategy such as QueryAuth or FormAuth, "
                 f"got {type(auth).__name__}"
             )
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be >= 0")
+        policy = _policy(retry, max_retries)
         if http_client is not None and transport is not None:
             raise ConfigurationError("pass http_client or transport, not both")
+        if isinstance(max_response_bytes, bool) or max_response_bytes < 1:
+            raise ConfigurationError("max_response_bytes must be a positive number of bytes")
+        country = _country(default_country)
         url = httpx.URL(base_url if base_url.endswith("/") else base_url + "/")
         for credential_url in auth.credential_urls(url):
             _require_secure(credential_url, allow_insecure_http)
-        self._base_url = url
-        self._auth = auth
-        self._httpx_auth = auth.httpx_auth(url)
-        self._retry = RetryPolicy(max_retries=max_retries)
         self._owns_http = http_client is None
-        self.max_connections = max_connections
-        self._http = http_client or httpx.AsyncClient(
-            timeout=timeout or DEFAULT_TIMEOUT,
+        http = http_client or httpx.AsyncClient(
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
             transport=transport,
             verify=_tls_context(),
         )
-        resolved = httpx.Timeout(timeout) if timeout is not None else self._http.timeout
-        self._extensions = {"timeout": resolved.as_dict()}
-        self._closed = False
-        self.user = UserAPI(self)
-        self.subaccount = SubaccountAPI(self)
-        self.group = Groups(self)
+        self._session = Session(
+            http=http,
+            auth=auth,
+            flow=auth.httpx_auth(url),
+            base_url=url,
+            policy=policy,
+            timeout=_timeout(timeout, http.timeout),
+            max_response_bytes=max_response_bytes,
+            pool_limit=max_connections if self._owns_http else None,
+            lifecycle=Lifecycle(),
+            hooks=Hooks(on_request, on_response),
+            default_country=country,
+        )
+        self._attach_namespaces()
         install_log_redaction()
 
+    def _attach_namespaces(self) -> None:
+        from .endpoints import NAMESPACE_CLASSES  # generated; loaded with the first client
+
+        for attribute, namespace_class in NAMESPACE_CLASSES.items():
+            setattr(self, attribute, namespace_class(self._session))
+
+    @classmethod
+    def _derived(cls, session: Session) -> AfilnetClient:
+        client = cls.__new__(cls)
+        client._owns_http = False
+        client._session = session
+        client._attach_namespaces()
+        return client
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = _UNSET,
+        max_retries: int | None = _UNSET,
+        retry: RetryPolicy | None = _UNSET,
+        max_response_bytes: int = _UNSET,
+    ) -> AfilnetClient:
+        """A client like this one with other per-call options; it shares the connection pool,
+        the auth strategy and its token cache (no new pool, no new token).
+
+        ``await client.with_options(timeout=2, max_retries=0).user.get_balance()``. Closing
+        the original closes the pool of both; closing the derived client only stops it.
+        """
+        changes: dict[str, Any] = {}
+        if timeout is not _UNSET:
+            changes["timeout"] = _timeout(timeout, self._session.http.timeout)
+        if retry is not _UNSET or max_retries is not _UNSET:
+            changes["policy"] = _policy(
+                None if retry is _UNSET else retry, None if max_retries is _UNSET else max_retries
+            )
+        if max_response_bytes is not _UNSET:
+            if isinstance(max_response_bytes, bool) or max_response_bytes < 1:
+                raise ConfigurationError("max_response_bytes must be a positive number of bytes")
+            changes["max_response_bytes"] = max_response_bytes
+        changes["lifecycle"] = Lifecycle(parent=self._session.lifecycle)
+        return AfilnetClient._derived(self._session.derive(**changes))
+
     def __repr__(self) -> str:
-        return f"AfilnetClient(base_url='{self._base_url}', auth={self._auth!r})"
+        return f"AfilnetClient(base_url='{self._session.base_url}', auth={self._session.auth!r})"
 
     @property
     def base_url(self) -> httpx.URL:
         """The API root the auth strategy's paths are joined to."""
-        return self._base_url
+        return self._session.base_url
 
     @property
     def auth(self) -> AuthStrategy:
         """The auth strategy this client sends every call through."""
-        return self._auth
+        return self._session.auth
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of this client's calls."""
+        return self._session.policy
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether :meth:`aclose` was called (on this client or the one it derives from)."""
+        return self._session.lifecycle.closed
 
     async def __aenter__(self) -> Self:
         return self
@@ -144,40 +248,29 @@ class AfilnetClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool, unless it belongs to a caller-supplied ``http_client``."""
-        self._closed = True
+        """Close the connection pool, unless it belongs to a caller-supplied ``http_client``
+        (or to the client this one was derived from)."""
+        self._session.lifecycle.close()
         if self._owns_http:
-            await self._http.aclose()
+            await self._session.http.aclose()
 
     async def call(self, api_class: str, api_method: str, /, **params: Any) -> Any:
         """Call any Afilnet method by name; values are encoded by type, the result returned raw.
 
         ``bool`` -> 1/0, numbers as text, a list of names -> comma-joined, a dict ->
-        ``k:v,k:v``, a list of dicts -> JSON; ``None`` values are not sent.
+        ``k:v,k:v``, a list of dicts -> JSON; ``None`` values are not sent. A method the spec
+        knows is retried as its spec allows; an unknown one is treated as not safe to repeat.
         """
-        return await self.send(Call(api_class, api_method, encode_raw_arguments(params)))
+        spec = by_qualname.get(f"{api_class}.{api_method}")
+        call = Call(api_class, api_method, encode_raw_arguments(params))
+        return await self._session.send(call, idempotent=spec.idempotent if spec else False)
 
-    async def invoke(self, spec: MethodSpec, arguments: dict[str, Any]) -> Any:
-        """Validate ``arguments`` against ``spec``, send the call, and structure its result."""
-        call = Call(spec.api_class, spec.api_method, encode_arguments(spec, arguments))
-        return convert_result(spec.result, await self.send(call), spec.qualname)
 
-    async def send(self, call: Call) -> Any:
-        """Send an already-encoded call (with retries) and return the decoded result."""
-        request = self._build_request(call)
-        return await send_call(self._http, request, self._httpx_auth, self._retry, call.qualname)
-
-    async def send_once(self, call: Call) -> Any:
-        """Send an already-encoded call exactly once, for callers that decide on retries."""
-        request = self._build_request(call)
-        return await send_call(self._http, request, self._httpx_auth, _NO_RETRY, call.qualname)
-
-    def _build_request(self, call: Call) -> httpx.Request:
-        if self._closed:
-            raise ClientClosedError("this AfilnetClient is closed")
-        if self._http.is_closed:  # a caller's http_client, closed by its owner
-            raise ClientClosedError("the http_client of this AfilnetClient is closed")
-        request = self._auth.build_request(call, self._base_url)
-        request.headers.update(_HEADERS)
-        request.extensions = self._extensions
-        return request
+def _country(code: str | None) -> str | None:
+    if code is None:
+        return None
+    if not isinstance(code, str) or len(code) != 2 or not (code.isascii() and code.isalpha()):
+        raise ConfigurationError(
+            f"default_country must be an ISO alpha-2 code such as 'ES', got {code!r}"
+        )
+    return code.upper()

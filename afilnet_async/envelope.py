@@ -42,8 +42,10 @@ def _parse(body: bytes) -> dict[str, Any]:
     return data
 
 
-def decode_envelope(body: bytes) -> Any:
-    """The ``result`` of a success envelope; raises the matching error otherwise."""
+def decode_envelope(body: bytes, status_code: int = 200) -> Any:
+    """The ``result`` of a success envelope; raises the matching error otherwise.
+
+    ``status`` is read in any case and around spaces (``success``, `` Success ``)."""
     data = _parse(body)
     status = data.get("status")
     if not isinstance(status, str):
@@ -55,11 +57,11 @@ def decode_envelope(body: bytes) -> Any:
         code = data.get("error")
         if not isinstance(code, str) or not code.strip():
             raise MalformedResponseError("error answer carries no error code")
-        raise api_error_for(code.strip())
+        raise api_error_for(code.strip(), status_code)
     raise MalformedResponseError(f"answer has an unknown status {status[:40]!r}")
 
 
-def try_decode_error(body: bytes) -> None:
+def try_decode_error(body: bytes, status_code: int = 200) -> None:
     """Raise the API error an error envelope in ``body`` carries; do nothing for anything else."""
     try:
         data = _parse(body)
@@ -69,4 +71,4 @@ def try_decode_error(body: bytes) -> None:
     if not (isinstance(status, str) and isinstance(code, str) and code.strip()):
         return
     if status.strip().upper() == "ERROR":
-        raise api_error_for(code.strip())
+        raise api_error_for(code.strip(), status_code)

@@ -6,6 +6,7 @@ missing Python argument). Messages never carry a password or token.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 __all__ = [
@@ -21,12 +22,15 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "DestinationError",
     "InvalidRequestError",
     "MalformedResponseError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTooLargeError",
+    "ResponseTooLargeError",
     "ServerError",
     "TokenError",
     "ValidationError",
@@ -59,11 +63,21 @@ ERROR_CODES: dict[str, str] = {
     "NOT_ACCESS_TO_GROUP": "no permission on that group",
     "NOT_ACCESS_TO_CONTACT": "no permission on that contact",
     "CONTACT_EXISTS": "the contact already exists in the group",
+    # Not on the vendor's pages in hand: listed by the vendor's own Node and PHP clients for
+    # the messaging methods (Afilnet/api-npmjs README, Afilnet/api-php README).
+    "NO_CREDITS": "the balance is too low for this send",
+    "NO_ROUTE_AVAILABLE": "no route is available to that destination",
 }
 
 
 class AfilnetError(Exception):
-    """Base class of every error this library raises."""
+    """Base class of every error this library raises.
+
+    ``request_id`` is the client-generated id of the call that failed (also in every DEBUG
+    log line of that call), ``None`` for errors raised before a call was made.
+    """
+
+    request_id: str | None = None
 
 
 class ValidationError(AfilnetError, ValueError):
@@ -79,7 +93,19 @@ class ConfigurationError(AfilnetError, ValueError):
 
 
 class AfilnetTransportError(AfilnetError):
-    """The request did not complete at the network level."""
+    """The request did not complete at the network level.
+
+    ``nothing_applied`` is true when the request certainly never reached Afilnet (the
+    connection could not be made, or only the OAuth2 token request failed), so sending it
+    again cannot apply it twice.
+    """
+
+    def __init__(self, message: str, *, nothing_applied: bool = False) -> None:
+        super().__init__(message)
+        self.nothing_applied = nothing_applied
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, self.__dict__))
 
 
 class AfilnetConnectionError(AfilnetTransportError):
@@ -87,24 +113,45 @@ class AfilnetConnectionError(AfilnetTransportError):
 
 
 class AfilnetTimeoutError(AfilnetTransportError):
-    """The request timed out."""
+    """The request (one attempt: connect, send, answer) took longer than ``timeout``."""
+
+
+class OutcomeUnknownError(AfilnetTransportError):
+    """A call that is not safe to repeat may have been applied: it was not retried.
+
+    Raised instead of the underlying failure (a timeout after the request went out, a
+    connection lost mid-request, a 5xx, an unreadable answer) for methods whose spec says
+    ``idempotent = false`` (sends, additions, transfers). ``qualname`` names the method,
+    ``sent`` holds the parameters that went out (passwords and tokens removed) and
+    ``cause`` the underlying error, so the caller can check before deciding to send again.
+    """
+
+    def __init__(
+        self, qualname: str, cause: AfilnetError, sent: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(
+            f"{qualname} may have been applied: {type(cause).__name__}: {cause}; it was not "
+            "retried (check before sending it again)"
+        )
+        self.qualname = qualname
+        self.cause = cause
+        self.sent: Mapping[str, str] = dict(sent or {})
 
 
 class AfilnetHTTPStatusError(AfilnetError):
     """The server answered with an HTTP status that carries no Afilnet envelope."""
 
-    def __init__(self, message: str, *, status_code: int) -> None:
+    def __init__(self, message: str, *, status_code: int, nothing_applied: bool = False) -> None:
         super().__init__(message)
         self.status_code = status_code
+        self.nothing_applied = nothing_applied
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The keyword-only arguments defeat Exception's pickling, which calls cls(*args).
         return (_restore, (type(self), self.args, self.__dict__))
 
 
-def _restore(
-    cls: type[AfilnetHTTPStatusError], args: tuple[Any, ...], state: dict[str, Any]
-) -> AfilnetHTTPStatusError:
+def _restore(cls: type[AfilnetError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
     error = cls.__new__(cls, *args)
     error.args = args
     error.__dict__.update(state)
@@ -115,7 +162,7 @@ class RateLimitError(AfilnetHTTPStatusError):
     """HTTP 429: too many requests. ``retry_after`` is the server's hint in seconds, if any."""
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message, status_code=429)
+        super().__init__(message, status_code=429, nothing_applied=True)
         self.retry_after = retry_after
 
 
@@ -128,21 +175,32 @@ class TokenError(AfilnetError):
 
 
 class MalformedResponseError(AfilnetError):
-    """The answer is not an Afilnet envelope (HTML, empty, truncated, not an object, ...)."""
+    """The answer is not an Afilnet envelope (HTML, empty, truncated, not an object, ...), or
+    its ``result`` fits no plausible reading of the method's answer."""
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """The answer (decoded) exceeded the client's ``max_response_bytes``; it was not read on."""
 
 
 class AfilnetAPIError(AfilnetError):
-    """Afilnet answered ``status=ERROR``; ``code`` is its error code, known or not."""
+    """Afilnet answered ``status=ERROR``; ``code`` is its error code, known or not.
+
+    ``status_code`` is the HTTP status it came with (200 for the usual envelope). A bare
+    HTTP 401 or 403 without an envelope is an :class:`AuthenticationError` or
+    :class:`PermissionDeniedError` with the code ``HTTP_401`` or ``HTTP_403``.
+    """
 
     codes: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, *, status_code: int = 200, meaning: str | None = None) -> None:
         self.code = code
-        self.meaning = ERROR_CODES.get(code, "undocumented error code")
+        self.status_code = status_code
+        self.meaning = meaning or ERROR_CODES.get(code, "undocumented error code")
         super().__init__(f"{code}: {self.meaning}")
 
-    def __reduce__(self) -> tuple[type[AfilnetAPIError], tuple[str]]:
-        return (type(self), (self.code,))
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, self.__dict__))
 
 
 class AuthenticationError(AfilnetAPIError):
@@ -170,9 +228,15 @@ class ConflictError(AfilnetAPIError):
 
 
 class BalanceError(AfilnetAPIError):
-    """Not enough balance, or a transfer under the minimum."""
+    """Not enough balance (for a transfer or a send), or a transfer under the minimum."""
 
-    codes = frozenset({"NOT_ENOUGH_BALANCE", "INCORRECT_MIN_BALANCE"})
+    codes = frozenset({"NOT_ENOUGH_BALANCE", "INCORRECT_MIN_BALANCE", "NO_CREDITS"})
+
+
+class DestinationError(AfilnetAPIError):
+    """Afilnet cannot deliver to that destination (``NO_ROUTE_AVAILABLE``)."""
+
+    codes = frozenset({"NO_ROUTE_AVAILABLE"})
 
 
 class InvalidRequestError(AfilnetAPIError):
@@ -202,6 +266,7 @@ _FAMILIES: tuple[type[AfilnetAPIError], ...] = (
     NotFoundError,
     ConflictError,
     BalanceError,
+    DestinationError,
     InvalidRequestError,
 )
 _CLASS_BY_CODE: dict[str, type[AfilnetAPIError]] = {
@@ -209,9 +274,9 @@ _CLASS_BY_CODE: dict[str, type[AfilnetAPIError]] = {
 }
 
 
-def api_error_for(code: str) -> AfilnetAPIError:
+def api_error_for(code: str, status_code: int = 200) -> AfilnetAPIError:
     """The exception for an Afilnet error code: its family's class, or the base class."""
-    return _CLASS_BY_CODE.get(code, AfilnetAPIError)(code)
+    return _CLASS_BY_CODE.get(code, AfilnetAPIError)(code, status_code=status_code)
 
 
 class ClientClosedError(AfilnetError, RuntimeError):

@@ -7,16 +7,23 @@ raises :class:`MalformedResponseError`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import cattrs
 
-from .errors import MalformedResponseError
-from .spec import ResultName
-
-__all__ = ["Address", "Channel", "CreatedGroup", "convert_result", "converter"]
+__all__ = [
+    "Address",
+    "Balance",
+    "Channel",
+    "Contact",
+    "CreatedGroup",
+    "GroupColumns",
+    "converter",
+    "structure_int",
+]
 
 
 @attrs.frozen
@@ -54,6 +61,47 @@ class CreatedGroup:
     raw: Any = attrs.field(default=None, eq=False)
 
 
+@attrs.frozen
+class Balance:
+    """The account balance (``user.getbalance``), and the answer it was read from."""
+
+    balance: Decimal
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Contact:
+    """A contact of a group: its id (when the answer has one) and its fields as text."""
+
+    idcontact: int | None
+    fields: Mapping[str, str]
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class GroupColumns:
+    """A group's field names (``group.getgroupcolumns``) and its type when the answer says.
+
+    Iterating, ``in`` and ``len`` work on the names.
+    """
+
+    columns: tuple[str, ...]
+    group_type: str | None = None
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.columns
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off", ""}
 
@@ -68,7 +116,7 @@ def _structure_bool(value: Any, _: type) -> bool:
     raise ValueError(f"not a boolean: {value!r}")
 
 
-def _structure_int(value: Any, _: type) -> int:
+def structure_int(value: Any, _: type) -> int:
     if isinstance(value, bool):
         raise ValueError("a boolean is not an id")
     if isinstance(value, int):
@@ -88,32 +136,5 @@ def _structure_str(value: Any, _: type) -> str:
 
 converter = cattrs.Converter(forbid_extra_keys=False)
 converter.register_structure_hook(bool, _structure_bool)
-converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(int, structure_int)
 converter.register_structure_hook(str, _structure_str)
-
-
-def _created_group(result: Any) -> CreatedGroup:
-    candidate = result.get("idgroup", result.get("id")) if isinstance(result, dict) else result
-    try:
-        return CreatedGroup(idgroup=_structure_int(candidate, int), raw=result)
-    except ValueError:
-        return CreatedGroup(idgroup=None, raw=result)
-
-
-_CONVERTERS: dict[ResultName, Callable[[Any], Any]] = {
-    "raw": lambda result: result,
-    "addresses": lambda result: converter.structure(result or [], list[Address]),
-    "channels": lambda result: converter.structure(result or [], list[Channel]),
-    "created_group": _created_group,
-}
-
-
-def convert_result(result_name: ResultName, result: Any, qualname: str) -> Any:
-    """Structure a decoded ``result`` into the spec's model; a misfit is malformed."""
-    try:
-        return _CONVERTERS[result_name](result)
-    except (cattrs.BaseValidationError, ValueError, TypeError, AttributeError) as exc:
-        raise MalformedResponseError(
-            f"{qualname} answered a result that does not fit the documented shape: "
-            f"{type(exc).__name__}"
-        ) from None

@@ -1,22 +1,19 @@
-"""The base of ``client.user``, ``client.subaccount`` and ``client.group``."""
+"""The base of every client namespace (``client.user``, ``client.group``, ``client.sms``...)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .client import AfilnetClient
+from .sender import Sender
 
 __all__ = ["Namespace"]
 
 
 class Namespace:
-    """A group of endpoint coroutines bound to one client."""
+    """A group of endpoint coroutines bound to one :class:`Sender`."""
 
-    __slots__ = ("_client",)
+    __slots__ = ("_sender",)
 
-    def __init__(self, client: AfilnetClient) -> None:
-        self._client = client
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self._client!r}>"
+        return f"<{type(self).__name__} of {self._sender!r}>"

@@ -6,24 +6,32 @@ before anything is sent; its message names the parameter but never echoes a secr
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
 from .errors import ValidationError
+from .phones import PhoneNumberError, normalize_email, normalize_mobile
 from .spec import Kind, MethodSpec
+from .text import is_email, number_text
 
 __all__ = [
+    "ANNOTATIONS",
     "MAIN_FIELDS",
     "ContactValue",
     "encode_arguments",
     "encode_contact",
     "encode_contacts",
+    "encode_pairs",
     "encode_raw_arguments",
     "encode_value",
+    "encoders_for",
+    "normalize_main_values",
 ]
 
 #: What a contact's field may hold; numbers are sent as their decimal text.
@@ -37,7 +45,6 @@ MAX_ID: Final = 2**63 - 1
 AMOUNT_DIGITS: Final = 18
 MAX_AMOUNT: Final = 10**AMOUNT_DIGITS
 
-_EMAIL = re.compile(r"[^@\s,:]+@[^@\s,:]+\.[^@\s,:.]+")
 _FORBIDDEN_IN_CONTACT = re.compile(r"[,:]")
 
 Encoder = Callable[[str, Any], str]
@@ -84,9 +91,10 @@ def _flag(name: str, value: Any) -> str:
 def _email(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise _fail(name, "an e-mail address (str)", value)
-    if not _EMAIL.fullmatch(value):  # not match(): '$' would let a final newline through
-        raise ValidationError(f"{name}: {value!r} is not shaped like an e-mail address")
-    return value
+    address = normalize_email(value)
+    if not is_email(address):
+        raise ValidationError(f"{name}: {value!r:.80} is not shaped like an e-mail address")
+    return address
 
 
 def _country(length: int, standard: str) -> Encoder:
@@ -148,16 +156,16 @@ def _scalar(name: str, key: Any, value: Any) -> str:
         raise ValidationError(f"{name}: field name {key!r:.60} has surrounding whitespace")
     if isinstance(value, str):
         return value
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        try:
-            return str(value)
-        except ValueError:  # an int over Python's int_max_str_digits
-            raise ValidationError(f"{name}: value of {key!r:.60} is too large") from None
-    raise _fail(f"{name}: value of {key!r:.60}", "str or a number", value)
+    text = number_text(value)
+    if text is None:
+        raise _fail(f"{name}: value of {key!r:.60}", "str or a number", value)
+    if not text:
+        raise ValidationError(f"{name}: value of {key!r:.60} is too large")
+    return text
 
 
-def encode_contact(name: str, value: Any) -> str:
-    """``{"mobile": "346", "name": "Ann"}`` -> ``mobile:346,name:Ann``; refuses ',' and ':'."""
+def encode_pairs(name: str, value: Any) -> str:
+    """``{"a": "1", "b": "x"}`` -> ``a:1,b:x``; refuses ',' and ':' (which it cannot carry)."""
     if not isinstance(value, Mapping) or not value:
         raise _fail(name, "a non-empty dict of field -> value", value)
     pairs = []
@@ -169,6 +177,31 @@ def encode_contact(name: str, value: Any) -> str:
             )
         pairs.append(f"{key}:{text}")
     return ",".join(pairs)
+
+
+def normalize_main_values(
+    name: str, contact: Mapping[str, Any], default_country: str | None = None
+) -> Mapping[str, Any]:
+    """``contact`` with its ``mobile`` and ``email`` values as Afilnet wants them (digits
+    with the country code; a trimmed address with a lower-case domain); ValidationError for
+    a value that cannot be one."""
+    if "mobile" not in contact and "email" not in contact:
+        return contact
+    normalized = dict(contact)
+    mobile = contact.get("mobile")
+    if mobile is not None:
+        normalized["mobile"] = _phone_in(default_country, f"{name}: mobile", mobile)
+    email = contact.get("email")
+    if email is not None:
+        normalized["email"] = _email(f"{name}: email", email)
+    return normalized
+
+
+def encode_contact(name: str, value: Any, default_country: str | None = None) -> str:
+    """A contact dict -> ``mobile:346...,name:Ann``: main values normalised, then as pairs."""
+    if isinstance(value, Mapping):
+        value = normalize_main_values(name, value, default_country)
+    return encode_pairs(name, value)
 
 
 def encode_contacts(name: str, value: Any) -> str:
@@ -206,6 +239,95 @@ def _amount(name: str, value: Any) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _phone_in(default_country: str | None, name: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _fail(name, "a mobile number (str)", value)
+    try:
+        return normalize_mobile(value, default_country)
+    except PhoneNumberError as error:
+        raise ValidationError(f"{name}: {error}") from None
+
+
+def _phone(name: str, value: Any) -> str:
+    return _phone_in(None, name, value)
+
+
+_ALPHANUMERIC_SENDER: Final = re.compile(r"[A-Za-z0-9 ]{1,11}")
+_NUMERIC_SENDER: Final = re.compile(r"\+?[0-9]{1,15}")
+
+
+def _sender(name: str, value: Any) -> str:
+    text = _text(name, value)
+    if not (_NUMERIC_SENDER.fullmatch(text) or _ALPHANUMERIC_SENDER.fullmatch(text)):
+        raise ValidationError(
+            f"{name}: a sender is up to 11 letters, digits and spaces, or a number of up to "
+            f"15 digits; got {len(text)} characters"
+        )
+    return text
+
+
+#: How ``scheduledatetime`` is written (an assumption: no vendor client shows the format).
+DATETIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
+
+
+def _datetime(name: str, value: Any) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise ValidationError(
+                f"{name}: pass a naive datetime in the account's time zone (Afilnet documents "
+                "no time zone), or a string"
+            )
+        return value.strftime(DATETIME_FORMAT)
+    return _text(name, value)
+
+
+def _message_ids(name: str, value: Any) -> str:
+    items = [value] if isinstance(value, str | int) else value
+    if isinstance(items, Mapping) or not isinstance(items, Iterable):
+        raise _fail(name, "a list of message ids", value)
+    ids = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise _fail(name, "message ids as str or int", item)
+        text = str(item).strip()
+        if not text or "," in text:
+            raise ValidationError(f"{name}: {text[:40]!r} is not a message id")
+        ids.append(text)
+    if not ids:
+        raise ValidationError(f"{name}: give at least one message id")
+    return ",".join(ids)
+
+
+_FILE_TYPES: Final = ("image", "video", "document")
+
+
+def _file_type(name: str, value: Any) -> str:
+    if not isinstance(value, str) or value not in _FILE_TYPES:
+        raise ValidationError(f"{name}: must be one of {', '.join(_FILE_TYPES)}, got {value!r:.40}")
+    return value
+
+
+_HTTPS_URL: Final = re.compile(r"https://[^\s/?#]+[^\s]*")
+
+
+def _https_url(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not _HTTPS_URL.fullmatch(value):
+        raise ValidationError(f"{name}: must be an https:// URL")
+    return value
+
+
+_COUNTRY_PREFIX: Final = re.compile(r"[A-Za-z]{2}|\+?[0-9]{1,4}")
+
+
+def _country_prefix(name: str, value: Any) -> str:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not _COUNTRY_PREFIX.fullmatch(text):
+        raise ValidationError(
+            f"{name}: expected an ISO 3166-1 alpha-2 code (es) or a calling code (34)"
+        )
+    return text.lstrip("+")
+
+
 ENCODERS: Final[dict[Kind, Encoder]] = {
     "text": _text,
     "secret": _secret,
@@ -220,6 +342,53 @@ ENCODERS: Final[dict[Kind, Encoder]] = {
     "contact": encode_contact,
     "contacts": encode_contacts,
     "amount": _amount,
+    "phone": _phone,
+    "sender": _sender,
+    "template_params": encode_pairs,
+    "datetime": _datetime,
+    "message_ids": _message_ids,
+    "file_type": _file_type,
+    "https_url": _https_url,
+    "country_prefix": _country_prefix,
+}
+
+#: The Python type each kind accepts, as the generated endpoints declare it, and what that
+#: annotation needs imported: (module, name) pairs.
+ANNOTATIONS: Final[dict[Kind, tuple[str, tuple[tuple[str, str], ...]]]] = {
+    "text": ("str", ()),
+    "secret": ("str", ()),
+    "id": ("int", ()),
+    "flag": ("bool | Literal[0, 1]", (("typing", "Literal"),)),
+    "email": ("str", ()),
+    "country2": ("str", ()),
+    "country3": ("str", ()),
+    "group_type": ('Literal["mobile", "email"]', (("typing", "Literal"),)),
+    "fields": ("Sequence[str] | str", (("collections.abc", "Sequence"),)),
+    "field": ("str", ()),
+    "contact": (
+        "Mapping[str, ContactValue]",
+        (("collections.abc", "Mapping"), ("afilnet_async.params", "ContactValue")),
+    ),
+    "contacts": (
+        "Iterable[Mapping[str, ContactValue]]",
+        (
+            ("collections.abc", "Iterable"),
+            ("collections.abc", "Mapping"),
+            ("afilnet_async.params", "ContactValue"),
+        ),
+    ),
+    "amount": ("int | float | Decimal", (("decimal", "Decimal"),)),
+    "phone": ("str | int", ()),
+    "sender": ("str", ()),
+    "template_params": (
+        "Mapping[str, ContactValue]",
+        (("collections.abc", "Mapping"), ("afilnet_async.params", "ContactValue")),
+    ),
+    "datetime": ("datetime | str", (("datetime", "datetime"),)),
+    "message_ids": ("Iterable[str | int] | str | int", (("collections.abc", "Iterable"),)),
+    "file_type": ('Literal["image", "video", "document"]', (("typing", "Literal"),)),
+    "https_url": ("str", ()),
+    "country_prefix": ("str | int", ()),
 }
 
 
@@ -228,16 +397,35 @@ def encode_value(kind: Kind, name: str, value: Any) -> str:
     return ENCODERS[kind](name, value)
 
 
-def encode_arguments(spec: MethodSpec, arguments: Mapping[str, Any]) -> dict[str, str]:
-    """Validate a method's keyword arguments by its spec; optional ``None`` ones are dropped."""
+@functools.cache
+def encoders_for(default_country: str | None) -> Mapping[Kind, Encoder]:
+    """The encoders, with national mobile numbers read as numbers of ``default_country``."""
+    if default_country is None:
+        return ENCODERS
+    return {
+        **ENCODERS,
+        "phone": functools.partial(_phone_in, default_country),
+        "contact": lambda name, value: encode_contact(name, value, default_country),
+    }
+
+
+def encode_arguments(
+    spec: MethodSpec, arguments: Mapping[str, Any], *, default_country: str | None = None
+) -> dict[str, str]:
+    """Validate a method's keyword arguments by its spec; optional ``None`` ones are dropped.
+
+    ``arguments`` are keyed by wire name. ``default_country`` (ISO alpha-2) gives national
+    mobile numbers their country code.
+    """
+    encoders = encoders_for(default_country)
     wire: dict[str, str] = {}
     for param in spec.params:
         value = arguments.get(param.name)
         if value is None:
             if not param.optional:
-                raise ValidationError(f"{spec.qualname}: {param.name} is compulsory")
+                raise ValidationError(f"{spec.qualname}: {param.python_name} is compulsory")
             continue
-        wire[param.name] = ENCODERS[param.kind](param.name, value)
+        wire[param.name] = encoders[param.kind](param.python_name, value)
         if param.main_field_of is not None:
             _require_main_field(param.name, wire[param.name], wire.get(param.main_field_of))
     return wire
@@ -255,7 +443,7 @@ def _infer_kind(value: Any) -> Kind:
     if isinstance(value, int | float | Decimal):
         return "amount"
     if isinstance(value, Mapping):
-        return "contact"
+        return "template_params"  # k:v,k:v as given (the escape hatch does not normalise)
     if isinstance(value, list | tuple) and value and all(isinstance(v, Mapping) for v in value):
         return "contacts"
     if isinstance(value, list | tuple):

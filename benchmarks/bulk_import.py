@@ -49,7 +49,7 @@ async def _new_group(client: AfilnetClient) -> int:
 
 async def _stored_mobiles(client: AfilnetClient, idgroup: int) -> Counter[str]:
     stored = await client.group.get_contacts(idgroup=idgroup)
-    return Counter(str(row["mobile"]) for row in stored)
+    return Counter(contact.fields.get("mobile", "") for contact in stored)
 
 
 def _figures(report: ImportReport) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import anyio
 import httpx
 
 from afilnet_async import AfilnetClient, FormAuth
-from afilnet_async.bulk.chunker import Chunker
+from afilnet_async.bulk.chunking import Chunker
 from afilnet_async.urlencoding import form_encode
 
 from .bulk_import import _new_group, contacts

@@ -20,6 +20,7 @@ from support import (
     TOKEN,
     USER,
     make_auth,
+    plausible_answer,
     success,
     token_answer,
 )
@@ -68,12 +69,18 @@ def secrets() -> dict[str, str]:
 def api() -> Iterator[respx.MockRouter]:
     """Afilnet, mocked: ``api["token"]`` is the token endpoint, ``api["api"]`` every call.
 
-    By default calls succeed with ``result: null`` and tokens live an hour. Any request to
-    another host fails the test.
+    By default calls succeed with a plausible result for the method (``PLAUSIBLE_RESULTS``)
+    and tokens live an hour. Any request to another host fails the test.
     """
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         router.post("oauth/token", name="token").mock(return_value=token_answer())
-        router.route(name="api").mock(return_value=success())
+        # A plausible answer for the method unless the test sets its own return_value; a test
+        # that resets side_effect to None gets ``result: null``.
+        default = success()
+        route = router.route(name="api").mock(return_value=default)
+        route.side_effect = lambda request: (
+            plausible_answer(request) if route.return_value is default else route.return_value
+        )
         yield router
 
 

@@ -80,6 +80,24 @@ PUBLIC_NAMES: dict[str, tuple[str, str]] = {
     "group.addcontactlist": ("group", "add_contact_list"),
     "group.modifycontact": ("group", "modify_contact"),
     "group.deletecontact": ("group", "delete_contact"),
+    "sms.sendsms": ("sms", "send_sms"),
+    "sms.sendsmsfromtemplate": ("sms", "send_sms_from_template"),
+    "sms.sendsmstogroup": ("sms", "send_sms_to_group"),
+    "sms.sendsmstogroupfromtemplate": ("sms", "send_sms_to_group_from_template"),
+    "sms.getdeliverystatus": ("sms", "get_delivery_status"),
+    "email.sendemail": ("email", "send_email"),
+    "email.sendemailfromtemplate": ("email", "send_email_from_template"),
+    "email.sendemailtogroup": ("email", "send_email_to_group"),
+    "email.sendemailtogroupfromtemplate": ("email", "send_email_to_group_from_template"),
+    "email.getdeliverystatus": ("email", "get_delivery_status"),
+    "voice.sendvoice": ("voice", "send_voice"),
+    "voice.sendvoicefromtemplate": ("voice", "send_voice_from_template"),
+    "voice.sendvoicetogroup": ("voice", "send_voice_to_group"),
+    "voice.sendvoicetogroupfromtemplate": ("voice", "send_voice_to_group_from_template"),
+    "voice.getdeliverystatus": ("voice", "get_delivery_status"),
+    "whatsapp.sendmessage": ("whatsapp", "send_message"),
+    "whatsapp.sendfile": ("whatsapp", "send_file"),
+    "whatsapp.sendmessagefromtemplate": ("whatsapp", "send_message_from_template"),
 }
 
 _ADDRESS: dict[str, Any] = {
@@ -97,8 +115,8 @@ _PLACE: dict[str, Any] = {
 }
 _CONTACT = {"mobile": "123456789", "name": "testname"}
 
-#: Natural Python arguments equivalent to the vendor's sample values, per method.
-EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
+#: Natural Python arguments equivalent to the vendor's sample values, per documented method.
+DOCUMENTED_EXAMPLES: dict[str, dict[str, Any]] = {
     "user.getbalance": {},
     "user.addaddress": {**_ADDRESS, **_PLACE},
     "user.deleteaddress": {"idaddress": 1000},
@@ -148,6 +166,43 @@ EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
 }
 
 
+_TEMPLATE = {"idtemplate": 7, "params": {"name": "Ann"}}
+_WHEN = {"scheduledatetime": "2026-12-24 18:00:00"}
+#: Natural Python arguments for the messaging methods (keyword names: ``from_`` for ``from``);
+#: the vendor's clients show parameter names but few values.
+MESSAGING_EXAMPLES: dict[str, dict[str, Any]] = {
+    "sms.sendsms": {"from_": "Darth Vader", "to": "34600000000", "sms": "I am your father."},
+    "sms.sendsmsfromtemplate": {"to": "34600000000", **_TEMPLATE},
+    "sms.sendsmstogroup": {
+        "from_": "Afilnet", "countrycode": "es", "idgroup": 1000, "sms": "Hello", **_WHEN,
+    },
+    "sms.sendsmstogroupfromtemplate": {"countrycode": "es", "idgroup": 1000, "idtemplate": 7},
+    "sms.getdeliverystatus": {"messages": ["1001", "1002"]},
+    "email.sendemail": {
+        "subject": "A surprise", "to": "luke_skywalker@newjediorder.com", "email": "<p>Hi</p>",
+    },
+    "email.sendemailfromtemplate": {"to": "luke_skywalker@newjediorder.com", **_TEMPLATE},
+    "email.sendemailtogroup": {"subject": "News", "idgroup": 1000, "email": "<p>Hi</p>"},
+    "email.sendemailtogroupfromtemplate": {"idgroup": 1000, "idtemplate": 7},
+    "email.getdeliverystatus": {"messages": ["1001"]},
+    "voice.sendvoice": {"to": "34600000000", "message": "I am your father.", "language": "EN"},
+    "voice.sendvoicefromtemplate": {"to": "34600000000", **_TEMPLATE},
+    "voice.sendvoicetogroup": {"countrycode": "34", "idgroup": 1000, "message": "Hello"},
+    "voice.sendvoicetogroupfromtemplate": {"countrycode": "34", "idgroup": 1000, "idtemplate": 7},
+    "voice.getdeliverystatus": {"messages": ["1001"]},
+    "whatsapp.sendmessage": {"platformid": "77", "destination": "34600000000", "message": "Hi"},
+    "whatsapp.sendfile": {
+        "platformid": "77", "destination": "34600000000", "type": "image",
+        "fileurl": "https://example.com/a.png",
+    },
+    "whatsapp.sendmessagefromtemplate": {
+        "platformid": "77", "destination": "34600000000", **_TEMPLATE,
+    },
+}  # fmt: skip
+#: Every method's example keyword arguments.
+EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {**DOCUMENTED_EXAMPLES, **MESSAGING_EXAMPLES}
+
+
 def coroutine(client: AfilnetClient, qualname: str) -> Callable[..., Awaitable[Any]]:
     """``client.group.add_contact_list`` for ``"group.addcontactlist"``."""
     namespace, name = PUBLIC_NAMES[qualname]
@@ -162,6 +217,41 @@ async def call_with(client: AfilnetClient, qualname: str, **overrides: Any) -> A
 
 
 # --- answers ---------------------------------------------------------------------------------
+
+#: What each reading method answers by default in the mocked Afilnet (one plausible shape;
+#: the readers' own tests try every shape); the other methods answer ``result: null``.
+PLAUSIBLE_RESULTS: dict[str, Any] = {
+    "user.getbalance": 1000,
+    "user.getaddresses": [],
+    "user.getchannels": [],
+    "subaccount.getsubaccounts": [],
+    "group.creategroup": {"idgroup": 1000},
+    "group.getgroupcolumns": ["mobile", "name"],
+    "group.getcontacts": [],
+    "group.getcontact": {"idcontact": 1000, "mobile": "34600000000"},
+}
+_SEND = {"messageid": "1000", "credits": "1"}
+
+
+def called_method(request: httpx.Request) -> str:
+    """``class.method`` of a request in any access style."""
+    if request.method == "GET":
+        fields = dict(parse_qsl(request.url.query.decode("ascii")))
+    elif request.headers.get("content-type", "").startswith("application/json"):
+        fields = json.loads(request.content)
+    else:
+        fields = dict(parse_qsl(request.content.decode("ascii")))
+    return f"{fields.get('class')}.{fields.get('method')}"
+
+
+def plausible_answer(request: httpx.Request) -> httpx.Response:
+    """A success whose result has a shape the method's reader accepts."""
+    qualname = called_method(request)
+    if qualname.split(".")[1].startswith("send"):
+        return success(_SEND)
+    if qualname.endswith(".getdeliverystatus"):
+        return success([])
+    return success(PLAUSIBLE_RESULTS.get(qualname))
 
 
 def success(result: Any = None) -> httpx.Response:

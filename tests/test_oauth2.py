@@ -14,11 +14,11 @@ from support import BASE_URL, PASSWORD, USER, success, token_answer, wire_pairs
 
 from afilnet_async import (
     AfilnetClient,
-    AfilnetHTTPStatusError,
     AuthenticationError,
     BearerAuth,
     OAuth2Auth,
     RateLimitError,
+    RetryPolicy,
     ServerError,
     TokenError,
 )
@@ -72,7 +72,7 @@ def serve(api: respx.MockRouter, server: TokenServer) -> None:
 async def test_token_is_fetched_once_and_cached(make_client, api) -> None:
     client = make_client("oauth2")
     for _ in range(5):
-        await client.user.get_balance()
+        await client.call("user", "getbalance")
     assert api["token"].call_count == 1
     assert api["api"].call_count == 5
     grant = api["token"].calls.last.request
@@ -103,7 +103,7 @@ async def test_token_url_and_json_path_are_settings() -> None:
             USER, PASSWORD, token_url="https://auth.example.com/oauth2/token", path="jsonapi/"
         )
         async with AfilnetClient(auth, base_url="https://api.example.com/v2") as client:
-            assert await client.user.get_balance() == 7
+            assert await client.call("user", "getbalance") == 7
     assert token.call_count == 1
     assert call.calls.last.request.headers["authorization"] == "Bearer tok-XYZ"
 
@@ -113,7 +113,7 @@ async def test_relative_token_url_is_under_the_base_url() -> None:
         token = router.post("auth/token2").mock(return_value=token_answer())
         router.post("json/").mock(return_value=success())
         async with AfilnetClient(OAuth2Auth(USER, PASSWORD, token_url="auth/token2")) as client:
-            await client.user.get_balance()
+            await client.call("user", "getbalance")
     assert token.call_count == 1
 
 
@@ -126,14 +126,14 @@ async def test_refreshed_shortly_before_expiry(make_client, api, clock, lifetime
     serve(api, server)
     client = make_client("oauth2")
     start = clock.now
-    await client.user.get_balance()
+    await client.call("user", "getbalance")
     # Never more than 10% of the lifetime early ...
     clock.now = start + 0.89 * lifetime
-    await client.user.get_balance()
+    await client.call("user", "getbalance")
     assert api["token"].call_count == 1
     # ... but before it expires.
     clock.now = start + 0.999 * lifetime
-    assert await client.user.get_balance() == "tok-XYZ-2"
+    assert await client.call("user", "getbalance") == "tok-XYZ-2"
     assert api["token"].call_count == 2
     assert server.rejected == 0
 
@@ -141,12 +141,12 @@ async def test_refreshed_shortly_before_expiry(make_client, api, clock, lifetime
 async def test_expires_in_defaults_when_absent(make_client, api, clock) -> None:
     api["token"].return_value = httpx.Response(200, json={"access_token": "tok-XYZ-d"})
     client = make_client("oauth2")
-    await client.user.get_balance()
+    await client.call("user", "getbalance")
     clock.now += 250
-    await client.user.get_balance()
+    await client.call("user", "getbalance")
     assert api["token"].call_count == 1
     clock.now += 60
-    await client.user.get_balance()
+    await client.call("user", "getbalance")
     assert api["token"].call_count == 2
 
 
@@ -165,7 +165,7 @@ async def test_single_flight_under_concurrency(make_client, api) -> None:
         await anyio.sleep(index * 0.001)
         while time.monotonic() - started < duration:
             try:
-                await client.user.get_balance()
+                await client.call("user", "getbalance")
                 calls += 1
             except Exception as exc:  # every failure is a test failure, reported below
                 failures.append(exc)
@@ -187,7 +187,7 @@ async def test_concurrent_first_calls_share_one_token(make_client, api) -> None:
     client = make_client("oauth2")
     async with anyio.create_task_group() as group:
         for _ in range(200):
-            group.start_soon(client.user.get_balance)
+            group.start_soon(client.call, "user", "getbalance")
     assert api["token"].call_count == 1
     assert api["api"].call_count == 200
 
@@ -199,7 +199,7 @@ async def test_401_refreshes_once_and_retries_once(make_client, api) -> None:
     client = make_client("oauth2", max_retries=0)
     api["token"].side_effect = [token_answer("tok-XYZ-old"), token_answer("tok-XYZ-new")]
     api["api"].side_effect = [httpx.Response(401), success("ok")]
-    assert await client.user.get_balance() == "ok"
+    assert await client.call("user", "getbalance") == "ok"
     first, second = (call.request for call in api["api"].calls)
     assert first.headers["authorization"] == "Bearer tok-XYZ-old"
     assert second.headers["authorization"] == "Bearer tok-XYZ-new"
@@ -210,8 +210,8 @@ async def test_401_refreshes_once_and_retries_once(make_client, api) -> None:
 async def test_a_second_401_is_raised(make_client, api) -> None:
     client = make_client("oauth2", max_retries=2)
     api["api"].return_value = httpx.Response(401)
-    with pytest.raises(AfilnetHTTPStatusError) as caught:
-        await client.user.get_balance()
+    with pytest.raises(AuthenticationError) as caught:
+        await client.call("user", "getbalance")
     assert caught.value.status_code == 401
     assert api["api"].call_count == 2
     assert api["token"].call_count == 2
@@ -223,18 +223,18 @@ async def test_401_with_an_afilnet_envelope_is_an_authentication_error(make_clie
         401, json={"status": "ERROR", "error": "INCORRECT_USER_PASSWORD"}
     )
     with pytest.raises(AuthenticationError):
-        await client.user.get_balance()
+        await client.call("user", "getbalance")
 
 
 async def test_concurrent_401s_refresh_once(make_client, api, clock) -> None:
     server = TokenServer(3600, now=clock.monotonic)
     serve(api, server)
     client = make_client("oauth2")
-    await client.user.get_balance()
+    await client.call("user", "getbalance")
     server.issued.clear()  # the server forgets every token (a key rotation, say)
     async with anyio.create_task_group() as group:
         for _ in range(50):
-            group.start_soon(client.user.get_balance)
+            group.start_soon(client.call, "user", "getbalance")
     assert api["token"].call_count == 2
     assert server.rejected == 50
 
@@ -242,8 +242,9 @@ async def test_concurrent_401s_refresh_once(make_client, api, clock) -> None:
 async def test_bearer_auth_does_not_refresh_on_401(make_client, api) -> None:
     client = make_client("bearer")
     api["api"].return_value = httpx.Response(401)
-    with pytest.raises(AfilnetHTTPStatusError):
-        await client.user.get_balance()
+    with pytest.raises(AuthenticationError) as caught:
+        await client.call("user", "getbalance")
+    assert caught.value.status_code == 401
     assert api["api"].call_count == 1
     assert not api["token"].called
 
@@ -275,7 +276,7 @@ async def test_token_endpoint_garbage_is_a_token_error(make_client, api, answer:
     client = make_client("oauth2")
     api["token"].return_value = BAD_TOKEN_ANSWERS[answer]
     with pytest.raises(TokenError):
-        await client.user.get_balance()
+        await client.call("user", "getbalance")
     assert api["token"].call_count == 1, "a refused grant is not retried"
     assert not api["api"].called
 
@@ -284,7 +285,7 @@ async def test_invalid_grant_is_named_in_the_message(make_client, api) -> None:
     client = make_client("oauth2")
     api["token"].return_value = BAD_TOKEN_ANSWERS["invalid-grant"]
     with pytest.raises(TokenError, match="invalid_grant"):
-        await client.user.get_balance()
+        await client.call("user", "getbalance")
 
 
 @pytest.mark.parametrize(
@@ -293,17 +294,17 @@ async def test_invalid_grant_is_named_in_the_message(make_client, api) -> None:
                                           RateLimitError)],
     ids=["503", "429"],
 )  # fmt: skip
-async def test_token_endpoint_overload_is_retried(make_client, api, monkeypatch, answer, error):
+async def test_token_endpoint_overload_is_retried(make_client, api, answer, error):
     async def no_sleep(delay: float) -> None:
         return None
 
-    monkeypatch.setattr("afilnet_async.transport.anyio.sleep", no_sleep)
-    client = make_client("oauth2", max_retries=1)
+    quick = RetryPolicy(max_retries=1, sleep=no_sleep)
+    client = make_client("oauth2", retry=quick)
     api["token"].side_effect = [answer, token_answer()]
-    assert await client.user.get_balance() is None
+    assert await client.call("user", "getbalance") == 1000
     assert api["token"].call_count == 2
 
-    failing = make_client("oauth2", max_retries=1)
+    failing = make_client("oauth2", retry=quick)
     api["token"].side_effect = [answer, answer]
     with pytest.raises(error):
         await failing.user.get_balance()

@@ -34,4 +34,5 @@ def test_non_ascii_and_reserved_characters_round_trip(text: str) -> None:
 async def test_a_lone_surrogate_is_refused_before_sending() -> None:
     async with AfilnetClient(FormAuth("user", "pw")) as client:
         with pytest.raises(ValidationError, match="surrogate"):
-            await client.group.add_contact(idgroup=1, contact={"mobile": "34600", "name": "\ud800"})
+            contact = {"mobile": "34600000000", "name": "\ud800"}
+            await client.group.add_contact(idgroup=1, contact=contact)

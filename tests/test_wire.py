@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 import respx
 from support import (
     BASE_URL,
-    EXAMPLE_ARGUMENTS,
+    DOCUMENTED_EXAMPLES,
     STRATEGY_PATHS,
     TOKEN,
     basic_header,
     call_with,
+    plausible_answer,
     token_answer,
     wire_pairs,
 )
@@ -28,7 +28,7 @@ from afilnet_async import AfilnetClient, QueryAuth
 VENDOR_USER, VENDOR_PASSWORD = "user", "password"
 CASES = [
     pytest.param(qualname, strategy, id=f"{qualname}-{strategy}")
-    for qualname in EXAMPLE_ARGUMENTS
+    for qualname in DOCUMENTED_EXAMPLES
     for strategy in STRATEGY_PATHS
 ]
 
@@ -100,9 +100,7 @@ async def test_query_auth_reproduces_the_vendor_sample_urls(url: str) -> None:
     pairs = url_pairs(url)
     qualname = f"{pairs[0][1]}.{pairs[1][1]}"
     with respx.mock(assert_all_called=False) as router:
-        route = router.route(host="www.afilnet.com").mock(
-            return_value=httpx.Response(200, json={"status": "SUCCESS", "result": None})
-        )
+        route = router.route(host="www.afilnet.com").mock(side_effect=plausible_answer)
         async with AfilnetClient(QueryAuth(VENDOR_USER, VENDOR_PASSWORD)) as client:
             await call_with(client, qualname)
     sent = route.calls.last.request.url

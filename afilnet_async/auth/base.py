@@ -17,6 +17,7 @@ import httpx
 
 from ..call import Call
 from ..errors import ValidationError
+from ..text import utf8_encodable
 from ..urlencoding import form_encode
 
 __all__ = [
@@ -74,7 +75,7 @@ def wire_fields(call: Call) -> dict[str, str]:
     """
     fields = {"class": call.api_class, "method": call.api_method, **call.params}
     for key, value in fields.items():
-        if not (key.isascii() and value.isascii()) and not _encodable(key + value):
+        if not (key.isascii() and value.isascii()) and not utf8_encodable(key + value):
             raise ValidationError(
                 f"{call.qualname}: a value holds characters UTF-8 cannot encode (lone surrogates)"
             )
@@ -97,14 +98,6 @@ def secret_field(value: str) -> str:
     return "'***'" if value else "''"
 
 
-def _encodable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def credential(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator: a user name or password is a str UTF-8 can encode.
 
@@ -113,7 +106,7 @@ def credential(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """
     if not isinstance(value, str):
         raise ValidationError(f"{attribute.name}: expected a str, got {type(value).__name__}")
-    if not _encodable(value):
+    if not utf8_encodable(value):
         raise ValidationError(
             f"{attribute.name}: holds characters UTF-8 cannot encode (lone surrogates)"
         )

@@ -18,14 +18,21 @@ import anyio.lowlevel
 import attrs
 import httpx
 
+from ..body import read_body_in_flow
 from ..call import Call
 from ..errors import AfilnetError, AfilnetTransportError
-from ..transport import transport_error
+from ..sending import TOKEN_PENDING, transport_error
 from .base import credential, endpoint, form_request, json_request, secret_field, wire_fields
 from .bearer import DEFAULT_JSON_PATH
 from .token import AccessToken, parse_token_response
 
-__all__ = ["DEFAULT_TOKEN_PATH", "OAuth2Auth"]
+__all__ = ["DEFAULT_TOKEN_PATH", "MAX_TOKEN_ANSWER_BYTES", "TOKEN_REFRESHES", "OAuth2Auth"]
+
+#: A request extension: how many times a 401 may refresh the token and retry (the client's
+#: retry policy sets it per call; 1 when absent).
+TOKEN_REFRESHES = "afilnet_async.token_refreshes"  # noqa: S105 (a key, not a secret)
+#: The largest token endpoint answer read (an RFC 6749 answer is a few hundred bytes).
+MAX_TOKEN_ANSWER_BYTES = 64 * 1024
 
 #: Where the token endpoint is assumed to live under the base URL (undocumented by the vendor).
 DEFAULT_TOKEN_PATH = "oauth/token"  # noqa: S105 (a path, not a password)
@@ -94,7 +101,9 @@ class _TokenFlow(httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         rejected: AccessToken | None = None
-        for _ in range(2):
+        refreshes = request.extensions.get(TOKEN_REFRESHES, 1)
+        request.extensions[TOKEN_PENDING] = True  # until the API request itself goes out
+        for refreshed in range(1 + refreshes):
             token = self._usable(rejected)
             ticket = self.token_requests
             while token is None:
@@ -118,36 +127,37 @@ class _TokenFlow(httpx.Auth):
                 refresh = self._refresh = _Refresh(self.token_requests)
                 try:
                     response = yield self._grant_request(request)
-                    # httpx reads bodies for auth flows only in its default
-                    # async_auth_flow, which this one replaces.
-                    await response.aread()
-                    token = self._token = refresh.token = parse_token_response(response)
-                except AfilnetError as error:  # refused, garbage, 429, 5xx
+                    content = await read_body_in_flow(response, MAX_TOKEN_ANSWER_BYTES)
+                    token = self._token = refresh.token = parse_token_response(response, content)
+                except AfilnetError as error:  # refused, garbage, too large, 429, 5xx
                     refresh.error = error
                     raise
                 except httpx.HTTPError as error:  # reading the answer failed
-                    refresh.error = transport_error(error)
-                    raise
+                    refresh.error = transport_error(error, nothing_applied=True)
+                    raise refresh.error from None
                 except GeneratorExit:
                     # httpx closes the flow when sending the grant failed (the error is then
                     # raised to this caller) or when this caller is cancelled.
                     if not _being_cancelled():
                         refresh.error = AfilnetTransportError(
                             "the token request failed at the network level "
-                            "(connection error or timeout)"
+                            "(connection error or timeout)",
+                            nothing_applied=True,
                         )
                     raise
                 finally:
                     self._refresh, self._last = None, refresh
                     refresh.done.set()
+            request.extensions.pop(TOKEN_PENDING, None)
             request.headers["Authorization"] = f"Bearer {token.value}"
             response = yield request
-            if response.status_code != 401:
-                return
+            if response.status_code != 401 or refreshed == refreshes:
+                return  # the answer goes to the caller, 401 included once refreshes ran out
             # Read (and so release) the 401 now: a refresh waited for with the answer open
             # holds its pool connection, and a storm of them starves the grant (deadlock).
-            await response.aread()
+            await read_body_in_flow(response, MAX_TOKEN_ANSWER_BYTES)
             rejected = token
+            request.extensions[TOKEN_PENDING] = True
 
 
 @attrs.frozen

@@ -11,8 +11,8 @@ from typing import Any
 import attrs
 import httpx
 
-from ..errors import RateLimitError, ServerError, TokenError
-from ..retry import retry_after_seconds
+from ..errors import AfilnetHTTPStatusError, TokenError
+from ..sending import http_status_error
 
 __all__ = ["AccessToken", "parse_token_response"]
 
@@ -53,39 +53,49 @@ def _loads(content: bytes) -> Any:
         return None
 
 
-def parse_token_response(response: httpx.Response) -> AccessToken:
-    """The token of an RFC 6749 answer; :class:`TokenError` (or a retryable error) otherwise."""
-    if response.status_code == 429:
-        raise RateLimitError(
-            "token endpoint answered 429", retry_after=retry_after_seconds(response.headers)
-        )
-    if response.status_code >= 500:
-        raise ServerError(
-            f"token endpoint answered HTTP {response.status_code}", status_code=response.status_code
-        )
-    data = _loads(response.content)
+def _read_token(status: int, content: bytes) -> AccessToken | str:
+    """The token of an RFC 6749 answer, or why there is none (a message without its value).
+
+    Nothing is raised here, so no frame of a traceback ever holds a rejected token.
+    """
+    data = _loads(content)
     if data is None:
-        raise TokenError(
-            f"token endpoint answered HTTP {response.status_code} with no JSON object"
-        ) from None
+        return f"token endpoint answered HTTP {status} with no JSON object"
     if not isinstance(data, dict):
-        raise TokenError("token endpoint answered JSON that is not an object")
-    if response.status_code != 200 or "error" in data:
+        return "token endpoint answered JSON that is not an object"
+    if status != 200 or "error" in data:
         reason = data.get("error")
         reason = reason if isinstance(reason, str) else "no reason given"
-        raise TokenError(
-            f"token endpoint refused the grant (HTTP {response.status_code}: {reason[:60]})"
-        )
+        return f"token endpoint refused the grant (HTTP {status}: {reason[:60]})"
     token, lifetime = data.get("access_token"), data.get("expires_in", DEFAULT_LIFETIME)
     if not isinstance(token, str) or not token:
-        raise TokenError("token endpoint answer has no access_token")
+        return "token endpoint answer has no access_token"
     if not _HEADER_SAFE.fullmatch(token):  # it goes in an Authorization header as it is
-        raise TokenError("token endpoint issued an access_token that is not printable ASCII")
+        return "token endpoint issued an access_token that is not printable ASCII"
     if str(data.get("token_type", "bearer")).lower() != "bearer":
-        raise TokenError("token endpoint issued a token that is not a bearer token")
+        return "token endpoint issued a token that is not a bearer token"
     if isinstance(lifetime, bool) or not isinstance(lifetime, int | float):
-        raise TokenError("token endpoint answer has an invalid expires_in")
+        return "token endpoint answer has an invalid expires_in"
     seconds = float(lifetime) if abs(lifetime) < 1e300 else math.inf
     if not 0 < seconds < math.inf:  # NaN too: a token never fresh is fetched on every call
-        raise TokenError("token endpoint answer has an invalid expires_in")
+        return "token endpoint answer has an invalid expires_in"
     return AccessToken.issued_now(token, seconds)
+
+
+def parse_token_response(response: httpx.Response, content: bytes) -> AccessToken:
+    """The token in ``content`` (the answer's body, read within bounds) of an RFC 6749
+    answer; :class:`TokenError` (or a retryable error) otherwise.
+
+    A 429 or 5xx from the token endpoint means the API call was never sent: the error says
+    so (``nothing_applied``), so the call may be retried whatever its method.
+    """
+    status = response.status_code
+    if status == 429 or status >= 500:
+        error = http_status_error(status, response.headers, response.request.url)
+        if isinstance(error, AfilnetHTTPStatusError):
+            error.nothing_applied = True
+        raise error
+    outcome = _read_token(status, content)
+    if isinstance(outcome, str):
+        raise TokenError(outcome)
+    return outcome

@@ -1,14 +1,17 @@
 """Bulk contact import: ``addcontactlist`` chunks under bounded, adaptive concurrency.
 
-One producer streams the input through a :class:`Chunker`; ``concurrency`` workers take chunks
-from a bounded channel, so memory stays flat in the number of rows and no task is created per
-row. Each worker sends its chunk once at a time and decides on retries itself:
+``client.group.import_contacts`` streams the input through a :class:`Chunker` into a
+:class:`BulkRun`. Each chunk is sent once at a time, and every failure is judged by the retry
+policy, then acted on:
 
-- 429: not applied; the whole import pauses and narrows (:class:`AdaptiveLimiter`), then retries;
-- transport errors, 5xx and unreadable answers: *ambiguous* (the chunk may have been applied);
-  with ``reconcile`` the group is read back and only the missing rows are sent again;
-- an Afilnet error code: final for the chunk (authentication and permission errors stop the
-  import; the rows left are reported failed with the same error);
+- nothing applied (a 429, a refused connection): wait as the policy says (a 429 pauses the
+  whole import and narrows it) and send again;
+- ambiguous (a timeout after sending, a lost connection, a 5xx, an unreadable answer): the
+  chunk may have been applied; with ``reconcile`` the group is read back and only the
+  missing rows are sent again;
+- final: the chunk's rows fail with the error; bad credentials (an Afilnet code or a bare
+  401/403), a refused token, a Retry-After beyond the policy's patience, or a server that
+  refuses everything for longer than that stop the import (the rows left fail with it);
 - a request too large for one GET: split in two (a single row that is too large fails).
 
 Every row ends up imported or in ``failures``; ``journal`` makes the work resumable.
@@ -24,72 +27,64 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import anyio.lowlevel
-from anyio.abc import ObjectReceiveStream, ObjectSendStream
+from anyio.abc import ObjectSendStream
 
-from ..auth.base import SizeLimitedAuth
 from ..call import Call
 from ..errors import (
-    AfilnetAPIError,
     AfilnetError,
     AuthenticationError,
     ClientClosedError,
-    MalformedResponseError,
     PermissionDeniedError,
     RateLimitError,
     RequestTooLargeError,
+    TokenError,
     ValidationError,
 )
-from ..retry import RetryPolicy, is_retryable
-from .chunker import Chunker
-from .chunks import Chunk
-from .journal import Journal
-from .limiter import AdaptiveLimiter, RateLimiter
+from ..retry import FailureKind, RetryPolicy
+from .chunking import Chunk, Chunker
+from .journal import Journal, JournalError
 from .report import FailedRow, ImportFailure, ImportProgress, ImportReport
-from .rows import CheckedRow
+from .runner import BulkRun
 
 if TYPE_CHECKING:
-    from ..client import AfilnetClient
-    from ..namespace import Namespace
+    from ..models import Contact, GroupColumns
+    from ..sender import Sender
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "import_contacts"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_RETRY_POLICY", "ContactImports", "MainField", "Rows"]
 
-#: Retries of one chunk after a transport error, 5xx or unreadable answer (429s are waited out).
+#: Retries of one chunk after an ambiguous failure; with 429s, at most twice as many sends.
 DEFAULT_RETRY_POLICY = RetryPolicy(max_retries=5)
 #: Rows per ``addcontactlist`` call when the caller does not choose.
 DEFAULT_CHUNK_SIZE = 200
 _CHECKPOINT_EVERY = 1024
-#: A chunk may wait out this many 429s per allowed retry before it is reported failed.
-_RATE_LIMIT_PATIENCE = 10
 MainField = Literal["mobile", "email"]
 Rows = Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]]
+#: Errors that stop the whole import: the account cannot go on.
+_STOPPING = (
+    AuthenticationError,
+    PermissionDeniedError,
+    TokenError,
+    ClientClosedError,
+    RateLimitError,
+)
 
 
-async def _infer_main_field(client: AfilnetClient, idgroup: int) -> MainField:
-    columns = await client.group.get_group_columns(idgroup=idgroup)
-    names = set(columns) if isinstance(columns, list) else set()
+def _main_field_from(columns: GroupColumns) -> MainField | None:
+    names = set(columns.columns)
     if ("mobile" in names) != ("email" in names):
         return "mobile" if "mobile" in names else "email"
-    raise ValidationError(
-        f"cannot tell the main field of group {idgroup} from its columns; "
-        "pass main_field='mobile' or main_field='email'"
-    )
+    if columns.group_type in ("mobile", "email"):
+        return "mobile" if columns.group_type == "mobile" else "email"
+    return None
 
 
-def _payload_budget(client: AfilnetClient, idgroup: int) -> int | None:
-    """URL characters left for ``contacts`` under a size-limited strategy (QueryAuth)."""
-    auth = client.auth
-    if not isinstance(auth, SizeLimitedAuth):
-        return None
-    empty = Call("group", "addcontactlist", {"idgroup": str(idgroup), "contacts": ""})
-    return auth.max_url_length - len(str(auth.build_request(empty, client.base_url).url))
-
-
-class _Import:
+class _Import(BulkRun[Chunk]):
     """The state of one import run."""
 
     def __init__(
         self,
-        client: AfilnetClient,
+        sender: Sender,
+        group: ContactImports,
         idgroup: int,
         main_field: MainField,
         *,
@@ -98,20 +93,20 @@ class _Import:
         journal: Journal | None,
         on_progress: Callable[[ImportProgress], None] | None,
         reconcile: bool,
-        retry_policy: RetryPolicy | None,
+        policy: RetryPolicy,
     ) -> None:
-        self.client, self.idgroup, self.main_field = client, idgroup, main_field
-        self.limiter = AdaptiveLimiter(concurrency)
-        self.rate = RateLimiter(max_per_second)
-        self.journal = journal
-        self.journal_lock = anyio.Lock()
+        super().__init__(
+            sender,
+            concurrency=concurrency,
+            max_per_second=max_per_second,
+            journal=journal,
+            policy=policy,
+        )
+        self.group, self.idgroup, self.main_field = group, idgroup, main_field
         self.on_progress = on_progress
         self.reconcile = reconcile
-        self.policy = retry_policy or DEFAULT_RETRY_POLICY
         self.failures: list[ImportFailure] = []
-        self.imported = self.failed = self.requests = self.retries = 0
-        self.rate_limited = self.reconciled = 0
-        self.aborted: AfilnetError | None = None
+        self.imported = self.failed = self.reconciled = 0
         self.seen = self.resumed = 0
         self._snapshot: set[str] = set()
         self._snapshot_at = -1.0
@@ -130,83 +125,10 @@ class _Import:
             self.failures.append(ImportFailure(error, rows))
             self.failed += len(rows)
 
-    async def _journal(self, record: Callable[[Chunk], None], chunk: Chunk) -> None:
-        if self.journal is not None:
-            async with self.journal_lock:
-                await anyio.to_thread.run_sync(record, chunk)
-
-    # -- sending ----------------------------------------------------------------------------
-
-    async def deliver(self, chunk: Chunk) -> None:
-        """Get ``chunk`` into the group, or into ``failures``."""
-        ambiguous, to_send = chunk.ambiguous, chunk
-        failures = waits = 0
-        while True:
-            if self.aborted is not None:
-                self._finish_failed(chunk, to_send, self.aborted)
-                return
-            if ambiguous and self.reconcile:
-                try:
-                    to_send = await self._missing(to_send, since=anyio.current_time())
-                except AfilnetError as unreadable:  # the read-back may fail too: retry it
-                    if not is_retryable(unreadable) or failures >= self.policy.max_retries:
-                        self._finish_failed(chunk, to_send, unreadable)
-                        return
-                    await anyio.sleep(self.policy.delay(failures, unreadable))
-                    failures += 1
-                    self.retries += 1
-                    continue
-                if not to_send.rows:
-                    await self._finish_ok(chunk, to_send)
-                    return
-            error = await self._send(chunk, to_send)
-            if error is None:
-                await self._finish_ok(chunk, to_send)
-                return
-            if isinstance(error, RequestTooLargeError):
-                await self._split(to_send, error)
-                return
-            if isinstance(error, ValidationError | ClientClosedError):  # nothing was sent
-                self._finish_failed(chunk, to_send, error)
-                if isinstance(error, ClientClosedError):
-                    self.aborted = error
-                return
-            if isinstance(error, AfilnetAPIError):
-                self._finish_failed(chunk, to_send, error)
-                if isinstance(error, AuthenticationError | PermissionDeniedError):
-                    self.aborted = error
-                return
-            if isinstance(error, RateLimitError):  # not applied; the limiter paused everyone
-                waits += 1
-                if waits > self.policy.max_retries * _RATE_LIMIT_PATIENCE:
-                    await self._give_up(chunk, to_send, error, ambiguous)
-                    return
-            else:
-                ambiguous = True
-                if failures >= self.policy.max_retries:
-                    await self._give_up(chunk, to_send, error, ambiguous)
-                    return
-                await anyio.sleep(self.policy.delay(failures, error))
-                failures += 1
-            self.retries += 1
-
-    async def _give_up(
-        self, chunk: Chunk, to_send: Chunk, error: AfilnetError, ambiguous: bool
-    ) -> None:
-        """Report ``to_send`` failed, less what a last read-back finds in the group (an
-        earlier answer that was lost may have applied them: they are imported, not failed)."""
-        if ambiguous and self.reconcile:
-            with contextlib.suppress(AfilnetError):  # unreadable: they stay failed
-                to_send = await self._missing(to_send, since=anyio.current_time())
-            if not to_send.rows:
-                await self._finish_ok(chunk, to_send)
-                return
-        self._finish_failed(chunk, to_send, error)
-
     async def _finish_ok(self, chunk: Chunk, sent: Chunk) -> None:
         """Every row of ``chunk`` is in the group: ``sent`` by this run, the rest found there."""
         if self.journal is not None:
-            await self._journal(self.journal.record_confirmed, chunk)
+            await self.record(self.journal.record_confirmed, chunk)
         self.imported += len(chunk.rows)
         self.reconciled += len(chunk.rows) - len(sent.rows)
         self._progress()
@@ -216,8 +138,78 @@ class _Import:
         present = len(chunk.rows) - len(unsent.rows)
         self.imported += present
         self.reconciled += present
-        self.fail_rows(error, tuple(FailedRow(r.position, _row_object(r)) for r in unsent.rows))
+        self.fail_rows(error, tuple(FailedRow(r.position, r.values) for r in unsent.rows))
         self._progress()
+
+    # -- delivering one chunk ---------------------------------------------------------------
+
+    async def deliver(self, chunk: Chunk) -> None:
+        """Get ``chunk`` into the group, or into ``failures``: send, judge, act."""
+        ambiguous, to_send = chunk.ambiguous, chunk
+        sends = failures = 0
+        budget = max(1, 2 * self.policy.max_retries)  # sends of this chunk, 429s included
+        while True:
+            if self.aborted is not None:
+                self._finish_failed(chunk, to_send, self.aborted)
+                return
+            if ambiguous and self.reconcile:
+                try:
+                    to_send = await self._missing(to_send, since=anyio.current_time())
+                except AfilnetError as unreadable:  # a read: retried when the policy allows
+                    decision = self.policy.decide(unreadable, failures, idempotent=True)
+                    if not decision.retry:
+                        self._finish_failed(chunk, to_send, unreadable)
+                        return
+                    failures += 1
+                    self.retries += 1
+                    await self.policy.sleep(decision.wait)
+                    continue
+                if not to_send.rows:
+                    await self._finish_ok(chunk, to_send)
+                    return
+            error = await self._send(chunk, to_send)
+            sends += 1
+            if error is None:
+                await self._finish_ok(chunk, to_send)
+                return
+            if isinstance(error, RequestTooLargeError):  # nothing was sent: cut it in two
+                await self._split(to_send, error)
+                return
+            kind = self.policy.kind(error)
+            if kind is FailureKind.FINAL:
+                if isinstance(error, _STOPPING):
+                    self.abort(error)
+                await self._give_up(chunk, to_send, error, ambiguous)
+                return
+            if isinstance(error, RateLimitError):  # the runner paused every sender already
+                if self.stalled():
+                    self.abort(error)
+                    await self._give_up(chunk, to_send, error, ambiguous)
+                    return
+            else:
+                ambiguous = ambiguous or kind is FailureKind.AMBIGUOUS
+                if failures >= self.policy.max_retries:
+                    await self._give_up(chunk, to_send, error, ambiguous)
+                    return
+                await self.policy.sleep(self.policy.delay(failures, error))
+                failures += 1
+            if sends >= budget:
+                await self._give_up(chunk, to_send, error, ambiguous)
+                return
+            self.retries += 1
+
+    async def _give_up(
+        self, chunk: Chunk, to_send: Chunk, error: AfilnetError, ambiguous: bool
+    ) -> None:
+        """Report ``to_send`` failed, less what a last read-back finds in the group (an
+        earlier answer that was lost may have applied them: they are imported, not failed)."""
+        if ambiguous and self.reconcile and not isinstance(error, _STOPPING):
+            with contextlib.suppress(AfilnetError):  # unreadable: they stay failed
+                to_send = await self._missing(to_send, since=anyio.current_time())
+            if not to_send.rows:
+                await self._finish_ok(chunk, to_send)
+                return
+        self._finish_failed(chunk, to_send, error)
 
     async def _send(self, chunk: Chunk, to_send: Chunk) -> AfilnetError | None:
         """One attempt with ``to_send``'s rows; ``None`` when Afilnet confirmed it."""
@@ -226,20 +218,16 @@ class _Import:
             "addcontactlist",
             {"idgroup": str(self.idgroup), "contacts": to_send.contacts},
         )
-        await self.rate.wait()
-        async with self.limiter.slot():
-            if self.journal is not None:
-                await self._journal(self.journal.record_sent, chunk)
-            self.requests += 1
-            try:
-                await self.client.send_once(call)
-            except RateLimitError as error:
-                self.rate_limited += 1
-                self.limiter.rate_limited(error.retry_after)
-                return error
-            except AfilnetError as error:
-                return error
-        self.limiter.succeeded()
+        journal = self.journal
+
+        async def record_sent() -> None:
+            if journal is not None:
+                await self.record(journal.record_sent, chunk)
+
+        try:
+            await self.send(call, before=record_sent)
+        except AfilnetError as error:
+            return error
         return None
 
     async def _split(self, chunk: Chunk, error: RequestTooLargeError) -> None:
@@ -253,19 +241,14 @@ class _Import:
         """``chunk`` less the rows whose main value the group already holds."""
         async with self._snapshot_lock:
             if self._snapshot_at < since:
-                contacts = await self.client.group.get_contacts(idgroup=self.idgroup)
-                if not isinstance(contacts, list):
-                    raise MalformedResponseError(
-                        "getcontacts answered no list of contacts: cannot reconcile"
-                    )
-                self._snapshot = {
-                    str(c.get(self.main_field)) for c in contacts if isinstance(c, Mapping)
-                }
+                contacts: list[Contact] = await self.group.get_contacts(idgroup=self.idgroup)
+                main = self.main_field
+                self._snapshot = {c.fields[main] for c in contacts if main in c.fields}
                 self._snapshot_at = anyio.current_time()
         rows = tuple(r for r in chunk.rows if r.main not in self._snapshot)
         return chunk if len(rows) == len(chunk.rows) else chunk.subset(rows)
 
-    # -- the run ----------------------------------------------------------------------------
+    # -- the input --------------------------------------------------------------------------
 
     async def produce(self, rows: Rows, chunker: Chunker, out: ObjectSendStream[Chunk]) -> None:
         """Stream ``rows`` through ``chunker`` into ``out``."""
@@ -293,22 +276,12 @@ class _Import:
             self.fail_rows(ValidationError(f"row {index}: {why}"), (FailedRow(index, row),))
         for encoded in chunker.too_large:
             error = RequestTooLargeError(f"row {encoded.position} alone exceeds the GET size limit")
-            self.fail_rows(error, (FailedRow(encoded.position, _row_object(encoded)),))
+            self.fail_rows(error, (FailedRow(encoded.position, encoded.values),))
         chunker.invalid.clear()
         chunker.too_large.clear()
         ready, chunker.ready = chunker.ready, []
         for chunk in ready:
             await out.send(chunk)
-
-    async def work(self, chunks: ObjectReceiveStream[Chunk]) -> None:
-        """A worker: deliver chunks until the channel closes."""
-        async with chunks:
-            async for chunk in chunks:
-                await self.deliver(chunk)
-
-
-def _row_object(row: CheckedRow) -> Any:
-    return row.values
 
 
 def _check_arguments(
@@ -324,79 +297,107 @@ def _check_arguments(
         raise ValidationError("max_per_second must be positive")
 
 
-async def import_contacts(
-    group: Namespace,
-    idgroup: int,
-    contacts: Rows,
-    *,
-    concurrency: int = 8,
-    chunk_size: int | None = None,
-    journal: str | os.PathLike[str] | None = None,
-    max_per_second: float | None = None,
-    on_progress: Callable[[ImportProgress], None] | None = None,
-    main_field: MainField | None = None,
-    reconcile: bool = True,
-    retry_policy: RetryPolicy | None = None,
-) -> ImportReport:
-    """Import any number of contacts into a group with ``addcontactlist`` chunks.
+def _payload_budget(sender: Sender, idgroup: int) -> int | None:
+    """URL characters left for ``contacts`` under a size-limited strategy (QueryAuth)."""
+    return sender.payload_budget(
+        Call("group", "addcontactlist", {"idgroup": str(idgroup), "contacts": ""})
+    )
 
-    ``contacts`` is any iterable or async iterable of dicts (a generator over a CSV of
-    millions of rows works: nothing is materialised). At most ``concurrency`` chunks are in
-    flight, fewer while Afilnet answers 429; ``max_per_second`` caps the request rate.
-    ``chunk_size`` defaults to 200 rows (under QueryAuth chunks are also cut to fit the GET
-    limit). Rows without a well-formed main field (``main_field``, by default read from the
-    group's columns) are reported, not sent. A chunk whose answer was lost is reconciled
-    (the group is read back and only missing rows are re-sent) unless ``reconcile=False``.
-    ``journal`` names a file that records confirmed chunks: re-running with the same
-    journal and input sends only what is left. ``retry_policy`` bounds the retries of one
-    chunk (default: 5, backoff from 0.5 s). Every row ends up counted in the report's
-    ``imported`` or ``failed``.
-    """
-    client = group._client  # bound as ``client.group.import_contacts``
-    size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
-    _check_arguments(idgroup, concurrency, size, max_per_second)
-    if concurrency > client.max_connections:
-        raise ValidationError(
-            f"concurrency {concurrency} exceeds the client's connection pool "
-            f"({client.max_connections}); raise AfilnetClient(max_connections=...)"
+
+class ContactImports:
+    """Adds :meth:`import_contacts` to the ``group`` namespace (see the module doc)."""
+
+    __slots__ = ()
+    _sender: Sender
+
+    if TYPE_CHECKING:  # provided by the generated namespace this class is mixed into
+
+        async def get_group_columns(self, *, idgroup: int) -> GroupColumns: ...
+        async def get_contacts(self, *, idgroup: int) -> list[Contact]: ...
+
+    async def _main_field(self, idgroup: int) -> MainField:
+        main = _main_field_from(await self.get_group_columns(idgroup=idgroup))
+        if main is None:
+            raise ValidationError(
+                f"cannot tell the main field of group {idgroup} from its columns; "
+                "pass main_field='mobile' or main_field='email'"
+            )
+        return main
+
+    async def import_contacts(
+        self,
+        idgroup: int,
+        contacts: Rows,
+        *,
+        concurrency: int = 8,
+        chunk_size: int | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        max_per_second: float | None = None,
+        on_progress: Callable[[ImportProgress], None] | None = None,
+        main_field: MainField | None = None,
+        reconcile: bool = True,
+        retry_policy: RetryPolicy | None = None,
+    ) -> ImportReport:
+        """Import any number of contacts into a group with ``addcontactlist`` chunks.
+
+        ``contacts`` is any iterable or async iterable of dicts (a generator over a CSV of
+        millions of rows works: nothing is materialised). At most ``concurrency`` chunks are
+        in flight, fewer while Afilnet answers 429; ``max_per_second`` caps the request rate.
+        ``chunk_size`` defaults to 200 rows (under QueryAuth chunks are also cut to fit the
+        GET limit). Rows without a well-formed main field (``main_field``, by default read
+        from the group's columns) are reported, not sent. A chunk whose answer was lost is
+        reconciled (the group is read back and only missing rows are re-sent) unless
+        ``reconcile=False``. ``journal`` names a file that records confirmed chunks: re-running
+        with the same journal and input sends only what is left. ``retry_policy`` judges
+        failures and bounds the sends of one chunk (default: 5 retries, at most 10 sends).
+        Every row ends up counted in the report's ``imported`` or ``failed``.
+        """
+        sender = self._sender
+        size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
+        _check_arguments(idgroup, concurrency, size, max_per_second)
+        pool = sender.pool_size
+        if pool is not None and concurrency > pool:
+            raise ValidationError(
+                f"concurrency {concurrency} exceeds the client's connection pool "
+                f"({pool}); raise AfilnetClient(max_connections=...)"
+            )
+        started = time.perf_counter()
+        main = main_field or await self._main_field(idgroup)
+        opened = Journal(journal, {"kind": "import", "idgroup": idgroup}) if journal else None
+        try:
+            state = _Import(
+                sender,
+                self,
+                idgroup,
+                main,
+                concurrency=concurrency,
+                max_per_second=max_per_second,
+                journal=opened,
+                on_progress=on_progress,
+                reconcile=reconcile,
+                policy=retry_policy or DEFAULT_RETRY_POLICY,
+            )
+            chunker = Chunker(
+                main, size, _payload_budget(sender, idgroup), opened.ranges if opened else None
+            )
+            await state.run(lambda out: state.produce(contacts, chunker, out), state.deliver)
+        except JournalError as error:
+            if error.path is None and opened is not None:
+                error.path = opened.path
+            raise
+        finally:
+            if opened is not None:
+                opened.close()
+        return ImportReport(
+            total=chunker.total,
+            imported=state.imported + chunker.resumed,
+            failed=state.failed,
+            failures=tuple(state.failures),
+            elapsed=time.perf_counter() - started,
+            requests=state.requests,
+            retries=state.retries,
+            rate_limited=state.rate_limited,
+            reconciled=state.reconciled,
+            resumed=chunker.resumed,
+            peak_concurrency=state.limiter.peak,
         )
-    started = time.perf_counter()
-    main = main_field or await _infer_main_field(client, idgroup)
-    opened = Journal(journal, idgroup) if journal is not None else None
-    state = _Import(
-        client,
-        idgroup,
-        main,
-        concurrency=concurrency,
-        max_per_second=max_per_second,
-        journal=opened,
-        on_progress=on_progress,
-        reconcile=reconcile,
-        retry_policy=retry_policy,
-    )
-    chunker = Chunker(
-        main, size, _payload_budget(client, idgroup), opened.ranges if opened else None
-    )
-    send, receive = anyio.create_memory_object_stream[Chunk](concurrency)
-    try:
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(state.produce, contacts, chunker, send)
-            async with receive:
-                for _ in range(concurrency):
-                    tasks.start_soon(state.work, receive.clone())
-    finally:
-        if opened is not None:
-            opened.close()
-    return ImportReport(
-        total=chunker.total,
-        imported=state.imported + chunker.resumed,
-        failed=state.failed,
-        failures=tuple(state.failures),
-        elapsed=time.perf_counter() - started,
-        requests=state.requests,
-        retries=state.retries,
-        rate_limited=state.rate_limited,
-        reconciled=state.reconciled,
-        resumed=chunker.resumed,
-        peak_concurrency=state.limiter.peak,
-    )

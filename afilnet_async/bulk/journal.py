@@ -1,43 +1,82 @@
-"""The import journal: an append-only, fsync'd JSON-lines record of chunks sent and confirmed.
+"""The bulk journal: an append-only, fsync'd JSON-lines record of work sent and confirmed.
 
-A later run with the same journal and the same input skips what was confirmed, reconciles what
-was sent but never confirmed, and sends the rest. A torn last line (a crash mid-write) is
-ignored; anything else unreadable is an error rather than a guess.
+Each record names a range of input rows (a chunk of an import, one message of a send), its
+fingerprint and what happened: ``sent`` (it went out; the outcome is not known yet) or
+``confirmed`` (Afilnet accepted it; a send adds the message id and credits). A later run with
+the same journal and the same input skips what was confirmed and treats what was only sent
+as of unknown outcome (an import reconciles it; a send reports it, never sends it again).
+A torn last line (a crash mid-write) is ignored; anything else unreadable is an error rather
+than a guess.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal, Protocol
 
 import attrs
 
 from ..errors import AfilnetError
-from .chunks import Chunk
 
-__all__ = ["Journal", "JournalError", "JournalRange"]
+__all__ = ["Journal", "JournalError", "JournalRange", "Recorded"]
 
 _FORMAT = "afilnet-async import journal"
 _VERSION = 1
 
 
 class JournalError(AfilnetError):
-    """The journal cannot be used: unreadable, for another group, or for another input."""
+    """The journal cannot be used: unreadable, unwritable, for another group or run, or for
+    another input. ``path`` is the journal; ``rows`` the 0-based input range concerned (if
+    any)."""
+
+    def __init__(
+        self, message: str, *, path: Path | None = None, rows: tuple[int, int] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.rows = rows
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self.args, self.__dict__))
+
+
+def _restore(args: tuple[Any, ...], state: dict[str, Any]) -> JournalError:
+    error = JournalError.__new__(JournalError, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class Recorded(Protocol):
+    """What the journal records of a unit of work: its input range and fingerprint."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def fingerprint(self) -> str: ...
 
 
 @attrs.frozen
 class JournalRange:
-    """Rows ``start`` to ``end`` (exclusive) of an earlier run, confirmed or only sent."""
+    """Rows ``start`` to ``end`` (exclusive) of an earlier run, confirmed or only sent.
+
+    ``details`` holds what the confirmation carried (a send's ``messageid`` and
+    ``credits``).
+    """
 
     start: int
     end: int
     fingerprint: str
     state: Literal["confirmed", "sent"]
+    details: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
 
 
-def _load(path: Path, idgroup: int) -> list[JournalRange]:
+def _load(path: Path, header: Mapping[str, Any]) -> list[JournalRange]:
     lines = path.read_text(encoding="utf-8").splitlines()
     records = []
     for number, line in enumerate(lines):
@@ -46,51 +85,78 @@ def _load(path: Path, idgroup: int) -> list[JournalRange]:
         except json.JSONDecodeError:
             if number == len(lines) - 1:
                 break  # torn by a crash while it was being written
-            raise JournalError(f"{path}: line {number + 1} is not JSON") from None
-    if not records or records[0].get("format") != _FORMAT:
-        raise JournalError(f"{path} is not an afilnet-async import journal")
-    if records[0].get("idgroup") != idgroup:
-        raise JournalError(f"{path} is the journal of group {records[0].get('idgroup')}")
+            raise JournalError(f"{path}: line {number + 1} is not JSON", path=path) from None
+    if not records or not isinstance(records[0], dict) or records[0].get("format") != _FORMAT:
+        raise JournalError(f"{path} is not an afilnet-async journal", path=path)
+    for key, value in header.items():
+        if records[0].get(key, "import" if key == "kind" else None) != value:
+            raise JournalError(
+                f"{path} is the journal of another run: {key} {records[0].get(key)}, not {value}",
+                path=path,
+            )
     ranges: dict[int, JournalRange] = {}
-    for record in records[1:]:
-        start, end = record["rows"]
-        known = ranges.get(start)
-        if known is None or known.state == "sent":
-            confirmed = record["event"] == "confirmed"
-            state: Literal["confirmed", "sent"] = "confirmed" if confirmed else "sent"
-            ranges[start] = JournalRange(start, end, record["fingerprint"], state)
+    try:
+        for record in records[1:]:
+            start, end = record["rows"]
+            known = ranges.get(start)
+            if known is None or known.state == "sent":
+                confirmed = record["event"] == "confirmed"
+                state: Literal["confirmed", "sent"] = "confirmed" if confirmed else "sent"
+                details = {k: v for k, v in record.items() if k not in ("event", "rows")}
+                ranges[start] = JournalRange(start, end, record["fingerprint"], state, details)
+    except (KeyError, TypeError, ValueError):
+        raise JournalError(f"{path} has a record this version cannot read", path=path) from None
     return sorted(ranges.values(), key=lambda r: r.start)
 
 
 class Journal:
-    """Append-only record of one import into one group; every write is flushed and fsync'd."""
+    """Append-only record of one bulk run; every write is flushed and fsync'd.
 
-    def __init__(self, path: str | os.PathLike[str], idgroup: int) -> None:
+    ``header`` identifies the run (``{"idgroup": 12}`` for an import): a journal written for
+    another one is refused. OS errors are :class:`JournalError`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], header: Mapping[str, Any]) -> None:
         self.path = Path(path)
         self.ranges: list[JournalRange] = []
-        if self.path.exists() and self.path.stat().st_size:
-            self.ranges = _load(self.path, idgroup)
-            self._file: IO[str] = self.path.open("a", encoding="utf-8")
-        else:
-            self._file = self.path.open("w", encoding="utf-8")
-            self._write({"format": _FORMAT, "version": _VERSION, "idgroup": idgroup})
+        try:
+            if self.path.exists() and self.path.stat().st_size:
+                self.ranges = _load(self.path, header)
+                self._file: IO[str] = self.path.open("a", encoding="utf-8")
+            else:
+                self._file = self.path.open("w", encoding="utf-8")
+                self._write({"format": _FORMAT, "version": _VERSION, **header})
+        except OSError as error:
+            raise JournalError(f"{self.path}: {error.strerror or error}", path=self.path) from None
+        except UnicodeDecodeError:
+            raise JournalError(
+                f"{self.path} is not an afilnet-async journal", path=self.path
+            ) from None
 
-    def _write(self, record: dict[str, object]) -> None:
-        self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+    def _write(self, record: Mapping[str, object]) -> None:
+        try:
+            self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as error:
+            rows = record.get("rows")
+            span = (rows[0], rows[1]) if isinstance(rows, list) else None
+            raise JournalError(
+                f"{self.path}: could not record ({error.strerror or error})", path=self.path,
+                rows=span,
+            ) from None  # fmt: skip
 
-    def _event(self, event: str, chunk: Chunk) -> None:
-        rows = [chunk.start, chunk.end]
-        self._write({"event": event, "rows": rows, "fingerprint": chunk.fingerprint})
+    def _event(self, event: str, unit: Recorded, details: Mapping[str, Any]) -> None:
+        rows = [unit.start, unit.end]
+        self._write({"event": event, "rows": rows, "fingerprint": unit.fingerprint, **details})
 
-    def record_sent(self, chunk: Chunk) -> None:
-        """Before a chunk goes out: if the run dies now, the next one must reconcile it."""
-        self._event("sent", chunk)
+    def record_sent(self, unit: Recorded) -> None:
+        """Before a unit goes out: if the run dies now, the next one must treat it as unknown."""
+        self._event("sent", unit, {})
 
-    def record_confirmed(self, chunk: Chunk) -> None:
-        """After Afilnet confirmed the chunk."""
-        self._event("confirmed", chunk)
+    def record_confirmed(self, unit: Recorded, **details: Any) -> None:
+        """After Afilnet confirmed the unit (a send adds its ``messageid`` and ``credits``)."""
+        self._event("confirmed", unit, details)
 
     def close(self) -> None:
         """Close the file (records already written are durable)."""

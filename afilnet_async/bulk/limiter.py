@@ -1,8 +1,8 @@
 """Concurrency that adapts to the server: additive increase, multiplicative decrease (AIMD).
 
-On a 429 every sender pauses for the server's Retry-After and the window of requests in flight
-halves (once per pause, however many requests saw the 429); each window of successes then
-widens it by one, back up to the ceiling the caller asked for.
+On a 429 every sender pauses (for as long as the retry policy says) and the window of
+requests in flight halves (once per pause, however many requests saw the 429); each window
+of successes then widens it by one, back up to the ceiling the caller asked for.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ __all__ = ["AdaptiveLimiter", "RateLimiter"]
 
 
 class AdaptiveLimiter:
-    """At most ``limit`` holders at once; ``limit`` moves between 1 and ``ceiling``."""
+    """At most ``limit`` holders at once; ``limit`` moves between 1 and ``ceiling``.
+
+    ``refusals`` counts 429s since the last success (the policy's backoff grows with it) and
+    :meth:`stalled_for` says how long the server has refused everything.
+    """
 
     def __init__(self, ceiling: int) -> None:
         self.ceiling = ceiling
@@ -24,8 +28,10 @@ class AdaptiveLimiter:
         self.in_flight = 0
         self.peak = 0
         self.decreases = 0
+        self.refusals = 0
         self._successes = 0
         self._paused_until = 0.0
+        self._last_progress = anyio.current_time()
         self._condition = anyio.Condition()
 
     @asynccontextmanager
@@ -54,20 +60,28 @@ class AdaptiveLimiter:
 
     def succeeded(self) -> None:
         """A request went through: after ``limit`` of them, allow one more in flight."""
+        self.refusals = 0
+        self._last_progress = anyio.current_time()
         self._successes += 1
         if self._successes >= self.limit and self.limit < self.ceiling:
             self.limit += 1
             self._successes = 0
 
-    def rate_limited(self, retry_after: float | None) -> None:
-        """A 429: pause everyone and halve the window (once per pause)."""
+    def rate_limited(self, wait: float) -> None:
+        """A 429: pause everyone ``wait`` seconds and halve the window (once per pause)."""
         now = anyio.current_time()
-        wait = retry_after if retry_after is not None else 1.0
+        self.refusals += 1
         if now >= self._paused_until:
             self.limit = max(1, self.limit // 2)
             self._successes = 0
             self.decreases += 1
         self._paused_until = max(self._paused_until, now + wait)
+
+    def stalled_for(self) -> float:
+        """Seconds since the last success (or the start) while 429s keep coming; 0 otherwise."""
+        if not self.refusals:
+            return 0.0
+        return anyio.current_time() - self._last_progress
 
 
 class RateLimiter:

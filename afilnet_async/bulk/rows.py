@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Final, NamedTuple
+
+from ..text import EMAIL_PATTERN, number_text, utf8_encodable
 
 __all__ = ["CheckedRow", "RowError", "check_row"]
 
 _MOBILE: Final = re.compile(r"\+?[0-9]{6,15}")
-_EMAIL: Final = re.compile(r"[^@\s,:]+@[^@\s,:]+\.[^@\s,:.]+")
-_FORMATS: Final = {"mobile": _MOBILE.fullmatch, "email": _EMAIL.fullmatch}
+_FORMATS: Final = {"mobile": _MOBILE.fullmatch, "email": EMAIL_PATTERN.fullmatch}
 
 
 class CheckedRow(NamedTuple):
@@ -34,21 +34,13 @@ class RowError(ValueError):
     """Why a row cannot be sent (a plain message; the importer wraps it)."""
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates
-        return False
-    return True
-
-
 def _text(key: Any, value: Any) -> str:
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        try:
-            return str(value)
-        except ValueError:  # an int over Python's int_max_str_digits
-            raise RowError(f"field {key!r:.60} holds a number too large to send") from None
-    raise RowError(f"field {key!r:.60} holds a {type(value).__name__}; use str or a number")
+    text = number_text(value)
+    if text is None:
+        raise RowError(f"field {key!r:.60} holds a {type(value).__name__}; use str or a number")
+    if not text:
+        raise RowError(f"field {key!r:.60} holds a number too large to send")
+    return text
 
 
 def check_row(index: int, row: Any, main_field: str) -> CheckedRow:
@@ -62,12 +54,12 @@ def check_row(index: int, row: Any, main_field: str) -> CheckedRow:
         if key[0].isspace() or key[-1].isspace():
             raise RowError(f"field name {key!r:.60} has surrounding whitespace")
         if type(value) is str:
-            if not (value.isascii() or _encodable(value)):
+            if not utf8_encodable(value):
                 raise RowError(f"field {key!r:.60} holds characters UTF-8 cannot encode")
             values[key] = value
         elif value is not None:
             values[key] = _text(key, value)
-        if not (key.isascii() or _encodable(key)):
+        if not utf8_encodable(key):
             raise RowError("a field name holds characters UTF-8 cannot encode")
     main = values.get(main_field, "")
     stripped = main.strip()

@@ -10,8 +10,8 @@ import anyio
 import click
 
 from ..client import AfilnetClient
-from ..endpoints._specs import ALL
 from ..errors import AfilnetError
+from ..spec import METHODS
 from .demo import demo
 from .emulator import emulator
 from .errors import CliError, Interrupted
@@ -21,7 +21,7 @@ from .settings import AUTH_STYLES, client_from_environment, parse_assignments
 
 __all__ = ["cli", "run"]
 
-_KNOWN = {(spec.api_class, spec.api_method) for spec in ALL}
+_KNOWN = {(spec.api_class, spec.api_method) for spec in METHODS}
 
 
 class _Options:
@@ -80,7 +80,7 @@ def call(
 @cli.command()
 def methods() -> None:
     """List the Afilnet methods this library knows."""
-    for spec in ALL:
+    for spec in METHODS:
         params = " ".join(p.name if not p.optional else f"[{p.name}]" for p in spec.params)
         click.echo(f"{spec.api_class} {spec.api_method} {params}".rstrip())
 

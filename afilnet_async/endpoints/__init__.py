@@ -2,8 +2,33 @@
 # Change the spec (or the generator) and run `python -m tools.generate`.
 """The endpoint namespaces, generated from the spec."""
 
+from afilnet_async.endpoints.email import EmailAPI
 from afilnet_async.endpoints.group import GroupAPI
+from afilnet_async.endpoints.sms import SmsAPI
 from afilnet_async.endpoints.subaccount import SubaccountAPI
 from afilnet_async.endpoints.user import UserAPI
+from afilnet_async.endpoints.voice import VoiceAPI
+from afilnet_async.endpoints.whatsapp import WhatsappAPI
+from afilnet_async.namespace import Namespace
 
-__all__ = ["GroupAPI", "SubaccountAPI", "UserAPI"]
+__all__ = [
+    "NAMESPACE_CLASSES",
+    "EmailAPI",
+    "GroupAPI",
+    "SmsAPI",
+    "SubaccountAPI",
+    "UserAPI",
+    "VoiceAPI",
+    "WhatsappAPI",
+]
+
+#: The namespace class of each client attribute, in the spec's order.
+NAMESPACE_CLASSES: dict[str, type[Namespace]] = {
+    "user": UserAPI,
+    "subaccount": SubaccountAPI,
+    "group": GroupAPI,
+    "sms": SmsAPI,
+    "email": EmailAPI,
+    "voice": VoiceAPI,
+    "whatsapp": WhatsappAPI,
+}

@@ -7,16 +7,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from afilnet_async.endpoints import _specs
-from afilnet_async.models import CreatedGroup
+from afilnet_async.bulk.importer import ContactImports
+from afilnet_async.models import Contact, CreatedGroup, GroupColumns
 from afilnet_async.namespace import Namespace
 from afilnet_async.params import ContactValue
+from afilnet_async.spec import method
 
 __all__ = ["GroupAPI"]
 
+_CREATE_GROUP = method("group.creategroup")
+_GET_GROUP_COLUMNS = method("group.getgroupcolumns")
+_ADD_COLUMN_TO_GROUP = method("group.addcolumntogroup")
+_DELETE_COLUMN_FROM_GROUP = method("group.deletecolumnfromgroup")
+_DELETE_GROUP = method("group.deletegroup")
+_ASSIGN_COUNTRY_TO_GROUP = method("group.assigncountrytogroup")
+_GET_CONTACTS = method("group.getcontacts")
+_GET_CONTACT = method("group.getcontact")
+_ADD_CONTACT = method("group.addcontact")
+_ADD_CONTACT_LIST = method("group.addcontactlist")
+_MODIFY_CONTACT = method("group.modifycontact")
+_DELETE_CONTACT = method("group.deletecontact")
 
-class GroupAPI(Namespace):
-    """The Afilnet ``group`` methods, one coroutine each."""
+
+class GroupAPI(ContactImports, Namespace):
+    """The Afilnet ``group`` methods: contact groups, their columns and contacts."""
 
     __slots__ = ()
 
@@ -30,15 +44,16 @@ class GroupAPI(Namespace):
         """Create a contact group.
 
         Afilnet ``group.creategroup``. Error codes beyond the base ones: INCORRECT_TYPE,
-        MISSING_MAIN_FIELD.
+        MISSING_MAIN_FIELD. Not retried after a failure that may have been applied: such a
+        failure raises OutcomeUnknownError.
 
         Args:
             name: Group name.
             type: 'mobile' or 'email'.
             fields: Field names; must include the main field ('mobile' or 'email').
         """
-        result: CreatedGroup = await self._client.invoke(
-            _specs.GROUP_CREATEGROUP,
+        result: CreatedGroup = await self._sender.invoke(
+            _CREATE_GROUP,
             {
                 "name": name,
                 "type": type,
@@ -51,7 +66,7 @@ class GroupAPI(Namespace):
         self,
         *,
         idgroup: int,
-    ) -> Any:
+    ) -> GroupColumns:
         """List a group's fields.
 
         Afilnet ``group.getgroupcolumns``. Error codes beyond the base ones:
@@ -60,12 +75,13 @@ class GroupAPI(Namespace):
         Args:
             idgroup: Group id.
         """
-        return await self._client.invoke(
-            _specs.GROUP_GETGROUPCOLUMNS,
+        result: GroupColumns = await self._sender.invoke(
+            _GET_GROUP_COLUMNS,
             {
                 "idgroup": idgroup,
             },
         )
+        return result
 
     async def add_column_to_group(
         self,
@@ -82,8 +98,8 @@ class GroupAPI(Namespace):
             idgroup: Group id.
             field: Field name.
         """
-        return await self._client.invoke(
-            _specs.GROUP_ADDCOLUMNTOGROUP,
+        return await self._sender.invoke(
+            _ADD_COLUMN_TO_GROUP,
             {
                 "idgroup": idgroup,
                 "field": field,
@@ -105,8 +121,8 @@ class GroupAPI(Namespace):
             idgroup: Group id.
             field: Field name.
         """
-        return await self._client.invoke(
-            _specs.GROUP_DELETECOLUMNFROMGROUP,
+        return await self._sender.invoke(
+            _DELETE_COLUMN_FROM_GROUP,
             {
                 "idgroup": idgroup,
                 "field": field,
@@ -125,8 +141,8 @@ class GroupAPI(Namespace):
         Args:
             idgroup: Group id.
         """
-        return await self._client.invoke(
-            _specs.GROUP_DELETEGROUP,
+        return await self._sender.invoke(
+            _DELETE_GROUP,
             {
                 "idgroup": idgroup,
             },
@@ -147,8 +163,8 @@ class GroupAPI(Namespace):
             idgroup: Group id.
             countryiso3: ISO 3166-1 alpha-3 country code.
         """
-        return await self._client.invoke(
-            _specs.GROUP_ASSIGNCOUNTRYTOGROUP,
+        return await self._sender.invoke(
+            _ASSIGN_COUNTRY_TO_GROUP,
             {
                 "idgroup": idgroup,
                 "countryiso3": countryiso3,
@@ -159,7 +175,7 @@ class GroupAPI(Namespace):
         self,
         *,
         idgroup: int,
-    ) -> Any:
+    ) -> list[Contact]:
         """List a group's contacts.
 
         Afilnet ``group.getcontacts``. Error codes beyond the base ones: NOT_ACCESS_TO_GROUP.
@@ -167,19 +183,20 @@ class GroupAPI(Namespace):
         Args:
             idgroup: Group id.
         """
-        return await self._client.invoke(
-            _specs.GROUP_GETCONTACTS,
+        result: list[Contact] = await self._sender.invoke(
+            _GET_CONTACTS,
             {
                 "idgroup": idgroup,
             },
         )
+        return result
 
     async def get_contact(
         self,
         *,
         idgroup: int,
         idcontact: int,
-    ) -> Any:
+    ) -> Contact:
         """Get one contact of a group.
 
         Afilnet ``group.getcontact``. Error codes beyond the base ones: NOT_ACCESS_TO_GROUP,
@@ -189,13 +206,14 @@ class GroupAPI(Namespace):
             idgroup: Group id.
             idcontact: Contact id.
         """
-        return await self._client.invoke(
-            _specs.GROUP_GETCONTACT,
+        result: Contact = await self._sender.invoke(
+            _GET_CONTACT,
             {
                 "idgroup": idgroup,
                 "idcontact": idcontact,
             },
         )
+        return result
 
     async def add_contact(
         self,
@@ -206,14 +224,15 @@ class GroupAPI(Namespace):
         """Add one contact to a group.
 
         Afilnet ``group.addcontact``. Error codes beyond the base ones: CONTACT_EXISTS,
-        NOT_ACCESS_TO_GROUP.
+        NOT_ACCESS_TO_GROUP. Not retried after a failure that may have been applied: such a
+        failure raises OutcomeUnknownError.
 
         Args:
             idgroup: Group id.
             contact: Field -> value, e.g. {'mobile': '34600000000', 'name': 'Ann'}.
         """
-        return await self._client.invoke(
-            _specs.GROUP_ADDCONTACT,
+        return await self._sender.invoke(
+            _ADD_CONTACT,
             {
                 "idgroup": idgroup,
                 "contact": contact,
@@ -229,13 +248,15 @@ class GroupAPI(Namespace):
         """Add many contacts to a group in one request.
 
         Afilnet ``group.addcontactlist``. Error codes beyond the base ones: NOT_ACCESS_TO_GROUP.
+        Not retried after a failure that may have been applied: such a failure raises
+        OutcomeUnknownError.
 
         Args:
             idgroup: Group id.
             contacts: Contacts, each a dict of field -> value.
         """
-        return await self._client.invoke(
-            _specs.GROUP_ADDCONTACTLIST,
+        return await self._sender.invoke(
+            _ADD_CONTACT_LIST,
             {
                 "idgroup": idgroup,
                 "contacts": contacts,
@@ -258,8 +279,8 @@ class GroupAPI(Namespace):
             idcontact: Contact id.
             contact: Field -> value to set.
         """
-        return await self._client.invoke(
-            _specs.GROUP_MODIFYCONTACT,
+        return await self._sender.invoke(
+            _MODIFY_CONTACT,
             {
                 "idgroup": idgroup,
                 "idcontact": idcontact,
@@ -281,8 +302,8 @@ class GroupAPI(Namespace):
             idgroup: Group id.
             idcontact: Contact id.
         """
-        return await self._client.invoke(
-            _specs.GROUP_DELETECONTACT,
+        return await self._sender.invoke(
+            _DELETE_CONTACT,
             {
                 "idgroup": idgroup,
                 "idcontact": idcontact,

@@ -7,14 +7,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from afilnet_async.endpoints import _specs
 from afilnet_async.namespace import Namespace
+from afilnet_async.spec import method
 
 __all__ = ["SubaccountAPI"]
 
+_ADD_SUBACCOUNT = method("subaccount.addsubaccount")
+_MODIFY_SUBACCOUNT = method("subaccount.modifysubaccount")
+_GET_SUBACCOUNTS = method("subaccount.getsubaccounts")
+_DELETE_SUBACCOUNT = method("subaccount.deletesubaccount")
+_TRANSFER_BALANCE = method("subaccount.transferbalance")
+
 
 class SubaccountAPI(Namespace):
-    """The Afilnet ``subaccount`` methods, one coroutine each."""
+    """The Afilnet ``subaccount`` methods (reseller plan): sub-accounts and balance transfers."""
 
     __slots__ = ()
 
@@ -38,7 +44,8 @@ class SubaccountAPI(Namespace):
 
         Afilnet ``subaccount.addsubaccount``. Error codes beyond the base ones:
         EMPTY_COUNTRYCODE, EMPTY_FIELDS, COUNTRY_NOT_FOUND, EMPTY_CITY, CITY_NOT_FOUND,
-        INCORRECT_EMAIL, INCORRECT_PASSWORD, RESELLER_ACCOUNT_REQUIRED.
+        INCORRECT_EMAIL, INCORRECT_PASSWORD, RESELLER_ACCOUNT_REQUIRED. Not retried after a
+        failure that may have been applied: such a failure raises OutcomeUnknownError.
 
         Args:
             accountemail: The sub-account's e-mail.
@@ -54,8 +61,8 @@ class SubaccountAPI(Namespace):
             zipcode: Postal code.
             address: Physical address.
         """
-        return await self._client.invoke(
-            _specs.SUBACCOUNT_ADDSUBACCOUNT,
+        return await self._sender.invoke(
+            _ADD_SUBACCOUNT,
             {
                 "accountemail": accountemail,
                 "accountpassword": accountpassword,
@@ -110,8 +117,8 @@ class SubaccountAPI(Namespace):
             zipcode: Postal code.
             address: Physical address.
         """
-        return await self._client.invoke(
-            _specs.SUBACCOUNT_MODIFYSUBACCOUNT,
+        return await self._sender.invoke(
+            _MODIFY_SUBACCOUNT,
             {
                 "accountemail": accountemail,
                 "modifypassword": modifypassword,
@@ -134,8 +141,8 @@ class SubaccountAPI(Namespace):
 
         Afilnet ``subaccount.getsubaccounts``. Error codes beyond the base ones: none.
         """
-        return await self._client.invoke(
-            _specs.SUBACCOUNT_GETSUBACCOUNTS,
+        return await self._sender.invoke(
+            _GET_SUBACCOUNTS,
             {},
         )
 
@@ -152,8 +159,8 @@ class SubaccountAPI(Namespace):
         Args:
             accountemail: The sub-account's e-mail.
         """
-        return await self._client.invoke(
-            _specs.SUBACCOUNT_DELETESUBACCOUNT,
+        return await self._sender.invoke(
+            _DELETE_SUBACCOUNT,
             {
                 "accountemail": accountemail,
             },
@@ -168,14 +175,15 @@ class SubaccountAPI(Namespace):
         """Move balance to a sub-account (a negative amount withdraws from it).
 
         Afilnet ``subaccount.transferbalance``. Error codes beyond the base ones:
-        ACCOUNT_NOT_FOUND, NOT_ENOUGH_BALANCE, INCORRECT_MIN_BALANCE.
+        ACCOUNT_NOT_FOUND, NOT_ENOUGH_BALANCE, INCORRECT_MIN_BALANCE. Not retried after a
+        failure that may have been applied: such a failure raises OutcomeUnknownError.
 
         Args:
             accountemail: The sub-account's e-mail.
             balancetotransfer: Balance to transfer; negative withdraws.
         """
-        return await self._client.invoke(
-            _specs.SUBACCOUNT_TRANSFERBALANCE,
+        return await self._sender.invoke(
+            _TRANSFER_BALANCE,
             {
                 "accountemail": accountemail,
                 "balancetotransfer": balancetotransfer,

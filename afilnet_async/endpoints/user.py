@@ -6,27 +6,35 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from afilnet_async.endpoints import _specs
-from afilnet_async.models import Address, Channel
+from afilnet_async.models import Address, Balance, Channel
 from afilnet_async.namespace import Namespace
+from afilnet_async.spec import method
 
 __all__ = ["UserAPI"]
 
+_GET_BALANCE = method("user.getbalance")
+_ADD_ADDRESS = method("user.addaddress")
+_DELETE_ADDRESS = method("user.deleteaddress")
+_GET_ADDRESSES = method("user.getaddresses")
+_GET_CHANNELS = method("user.getchannels")
+_MODIFY_CHANNEL = method("user.modifychannel")
+
 
 class UserAPI(Namespace):
-    """The Afilnet ``user`` methods, one coroutine each."""
+    """The Afilnet ``user`` methods: balance, addresses, channels."""
 
     __slots__ = ()
 
-    async def get_balance(self) -> Any:
+    async def get_balance(self) -> Balance:
         """Get the account balance.
 
         Afilnet ``user.getbalance``. Error codes beyond the base ones: none.
         """
-        return await self._client.invoke(
-            _specs.USER_GETBALANCE,
+        result: Balance = await self._sender.invoke(
+            _GET_BALANCE,
             {},
         )
+        return result
 
     async def add_address(
         self,
@@ -44,7 +52,8 @@ class UserAPI(Namespace):
         """Add a billing address to the account.
 
         Afilnet ``user.addaddress``. Error codes beyond the base ones: EMPTY_COUNTRYCODE,
-        COUNTRY_NOT_FOUND, EMPTY_CITY, CITY_NOT_FOUND.
+        COUNTRY_NOT_FOUND, EMPTY_CITY, CITY_NOT_FOUND. Not retried after a failure that may have
+        been applied: such a failure raises OutcomeUnknownError.
 
         Args:
             namelastname: Name and surname of the contact person.
@@ -57,8 +66,8 @@ class UserAPI(Namespace):
             zipcode: Postal code.
             address: Physical address.
         """
-        return await self._client.invoke(
-            _specs.USER_ADDADDRESS,
+        return await self._sender.invoke(
+            _ADD_ADDRESS,
             {
                 "namelastname": namelastname,
                 "iscompany": iscompany,
@@ -84,8 +93,8 @@ class UserAPI(Namespace):
         Args:
             idaddress: Address id.
         """
-        return await self._client.invoke(
-            _specs.USER_DELETEADDRESS,
+        return await self._sender.invoke(
+            _DELETE_ADDRESS,
             {
                 "idaddress": idaddress,
             },
@@ -96,8 +105,8 @@ class UserAPI(Namespace):
 
         Afilnet ``user.getaddresses``. Error codes beyond the base ones: none.
         """
-        result: list[Address] = await self._client.invoke(
-            _specs.USER_GETADDRESSES,
+        result: list[Address] = await self._sender.invoke(
+            _GET_ADDRESSES,
             {},
         )
         return result
@@ -107,8 +116,8 @@ class UserAPI(Namespace):
 
         Afilnet ``user.getchannels``. Error codes beyond the base ones: none.
         """
-        result: list[Channel] = await self._client.invoke(
-            _specs.USER_GETCHANNELS,
+        result: list[Channel] = await self._sender.invoke(
+            _GET_CHANNELS,
             {},
         )
         return result
@@ -127,8 +136,8 @@ class UserAPI(Namespace):
             channelname: Channel name.
             active: True to enable, False to disable.
         """
-        return await self._client.invoke(
-            _specs.USER_MODIFYCHANNEL,
+        return await self._sender.invoke(
+            _MODIFY_CHANNEL,
             {
                 "channelname": channelname,
                 "active": active,

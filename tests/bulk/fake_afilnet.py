@@ -45,9 +45,6 @@ class FakeAfilnet:
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
 
-    def http_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self.transport())
-
     async def handle(self, request: httpx.Request) -> httpx.Response:
         raw = request.url.query if request.method == "GET" else request.content
         params = dict(parse_qsl(raw.decode()))
@@ -92,7 +89,7 @@ def _success(result: object) -> httpx.Response:
 
 def client_for(fake: FakeAfilnet, auth: AuthStrategy | None = None) -> AfilnetClient:
     """A client of ``fake`` (FormAuth by default)."""
-    return AfilnetClient(auth or FormAuth("user", "pw"), http_client=fake.http_client())
+    return AfilnetClient(auth or FormAuth("user", "pw"), transport=fake.transport())
 
 
 def contacts(count: int, start: int = 0) -> list[dict[str, str]]:

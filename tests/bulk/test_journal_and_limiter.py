@@ -7,7 +7,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from afilnet_async.bulk.chunks import Chunk
+from afilnet_async.bulk.chunking import Chunk
 from afilnet_async.bulk.journal import Journal, JournalError
 from afilnet_async.bulk.limiter import AdaptiveLimiter, RateLimiter
 from afilnet_async.bulk.rows import check_row
@@ -20,12 +20,12 @@ def _chunk(start: int, end: int) -> Chunk:
 
 def test_a_journal_remembers_confirmed_and_only_sent_chunks(tmp_path: Path) -> None:
     path = tmp_path / "import.journal"
-    journal = Journal(path, idgroup=12)
+    journal = Journal(path, {"kind": "import", "idgroup": 12})
     journal.record_sent(_chunk(0, 3))
     journal.record_confirmed(_chunk(0, 3))
     journal.record_sent(_chunk(3, 6))
     journal.close()
-    reopened = Journal(path, idgroup=12)
+    reopened = Journal(path, {"kind": "import", "idgroup": 12})
     reopened.close()
     assert [(r.start, r.end, r.state) for r in reopened.ranges] == [
         (0, 3, "confirmed"),
@@ -36,29 +36,29 @@ def test_a_journal_remembers_confirmed_and_only_sent_chunks(tmp_path: Path) -> N
 
 def test_a_line_torn_by_a_crash_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "import.journal"
-    journal = Journal(path, idgroup=12)
+    journal = Journal(path, {"kind": "import", "idgroup": 12})
     journal.record_confirmed(_chunk(0, 3))
     journal.close()
     with path.open("a") as handle:
         handle.write('{"event":"confirmed","rows":[3,')
-    assert [r.start for r in Journal(path, idgroup=12).ranges] == [0]
+    assert [r.start for r in Journal(path, {"kind": "import", "idgroup": 12}).ranges] == [0]
 
 
 def test_a_journal_of_another_group_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "import.journal"
-    Journal(path, idgroup=12).close()
-    with pytest.raises(JournalError, match="group 12"):
-        Journal(path, idgroup=13)
+    Journal(path, {"kind": "import", "idgroup": 12}).close()
+    with pytest.raises(JournalError, match="idgroup 12"):
+        Journal(path, {"kind": "import", "idgroup": 13})
 
 
 def test_a_file_that_is_not_a_journal_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text('{"hello": 1}\n{"x": 2}\n')
-    with pytest.raises(JournalError, match="not an afilnet-async import journal"):
-        Journal(path, idgroup=1)
+    with pytest.raises(JournalError, match="not an afilnet-async journal"):
+        Journal(path, {"kind": "import", "idgroup": 1})
     path.write_text("garbage\n{}\n")
     with pytest.raises(JournalError, match="line 1"):
-        Journal(path, idgroup=1)
+        Journal(path, {"kind": "import", "idgroup": 1})
 
 
 async def test_the_window_halves_once_per_pause_and_regrows_by_one_per_window() -> None:

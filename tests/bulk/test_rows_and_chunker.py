@@ -7,8 +7,7 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from afilnet_async.bulk.chunker import Chunker
-from afilnet_async.bulk.chunks import contacts_json
+from afilnet_async.bulk.chunking import Chunker, contacts_json
 from afilnet_async.bulk.journal import JournalError, JournalRange
 from afilnet_async.bulk.rows import RowError, check_row
 

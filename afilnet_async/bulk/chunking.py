@@ -1,20 +1,75 @@
 """Turning a stream of rows into chunks: validation, size limits and an earlier run's journal.
 
-Synchronous and allocation-light, since it runs once per row: the importer feeds rows in and
-drains ``ready`` (chunks to send) and ``invalid`` (rows to report) as they fill.
+A :class:`Chunk` is consecutive valid rows that go out as one ``addcontactlist`` call; the
+:class:`Chunker` cuts them. Synchronous and allocation-light, since it runs once per row: the
+importer feeds rows in and drains ``ready`` (chunks to send) and ``invalid`` (rows to
+report) as they fill.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from ..urlencoding import quote_plus
-from .chunks import Chunk, contacts_json, fingerprint
 from .journal import JournalError, JournalRange
 from .rows import CheckedRow, RowError, check_row
 
-__all__ = ["Chunker", "InvalidRow"]
+__all__ = ["Chunk", "Chunker", "InvalidRow", "contacts_json", "fingerprint"]
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def contacts_json(rows: Sequence[CheckedRow]) -> str:
+    """The ``contacts`` parameter for ``rows``: one JSON array, encoded in one C call."""
+    return _encode([row.values for row in rows])
+
+
+def fingerprint(contacts: str) -> str:
+    """A short digest of a chunk's JSON, to tell a journal's input from another."""
+    return hashlib.blake2b(contacts.encode("utf-8"), digest_size=12).hexdigest()
+
+
+@attrs.frozen
+class Chunk:
+    """Rows ``start`` to ``end`` (exclusive) of the input, less any invalid ones.
+
+    ``contacts`` is their JSON, encoded once when the chunk is made.
+    """
+
+    start: int
+    end: int
+    rows: tuple[CheckedRow, ...]
+    #: A previous attempt (or run) sent this chunk and never learnt whether it was applied.
+    ambiguous: bool = False
+    contacts: str = attrs.field(eq=False, repr=False)
+
+    @contacts.default
+    def _encode_rows(self) -> str:
+        return contacts_json(self.rows)
+
+    @property
+    def fingerprint(self) -> str:
+        """The digest of the chunk's JSON."""
+        return fingerprint(self.contacts)
+
+    def subset(self, rows: tuple[CheckedRow, ...]) -> Chunk:
+        """The same range with only ``rows`` (the ones still to send), marked ambiguous."""
+        return Chunk(self.start, self.end, rows, ambiguous=True)
+
+    def split(self) -> tuple[Chunk, Chunk]:
+        """Two halves (for a chunk too large for one request); needs two rows or more."""
+        middle = len(self.rows) // 2
+        left, right = self.rows[:middle], self.rows[middle:]
+        return (
+            Chunk(self.start, right[0].position, left, self.ambiguous),
+            Chunk(right[0].position, self.end, right, self.ambiguous),
+        )
+
 
 InvalidRow = tuple[int, Any, str]  # (index, row, why)
 _BRACKETS = len(quote_plus("[]"))
@@ -106,7 +161,8 @@ class Chunker:
         if self._next_range is not None:
             raise JournalError(
                 f"the journal records rows from {self._next_range.start}, but the input has "
-                f"only {self.total}: it belongs to another input"
+                f"only {self.total}: it belongs to another input",
+                rows=(self._next_range.start, self._next_range.end),
             )
 
     def _row_size(self, row: CheckedRow) -> int:
@@ -125,7 +181,8 @@ class Chunker:
         if fingerprint(chunk.contacts) != done.fingerprint:
             raise JournalError(
                 f"rows {done.start}-{done.end - 1} differ from the journal's record: "
-                "the journal belongs to another input"
+                "the journal belongs to another input",
+                rows=(done.start, done.end),
             )
         if done.state == "confirmed":
             self.resumed += len(rows)

@@ -41,6 +41,7 @@ from .redaction import SECRET_PARAMS, redact_text
 from .retry import FailureKind, RetryPolicy, retry_after_seconds
 
 __all__ = [
+    "ATTEMPT_SCOPE",
     "TOKEN_PENDING",
     "AttemptLimits",
     "CallEvent",
@@ -56,6 +57,9 @@ logger = logging.getLogger("afilnet_async")
 #: Set in a request's extensions while the OAuth2 flow has not sent the API request itself
 #: (only the token request): a failure then applied nothing.
 TOKEN_PENDING = "afilnet_async.token_pending"  # noqa: S105 (a key, not a secret)
+#: The cancel scope bounding an attempt (in its request's extensions): an auth flow tells the
+#: attempt's own deadline from a caller's cancellation by it.
+ATTEMPT_SCOPE = "afilnet_async.attempt_scope"
 #: httpx exceptions raised before the request reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -174,7 +178,8 @@ async def _attempt(
     request.extensions = dict(request.extensions)
     failure: AfilnetError | None = None
     try:
-        with anyio.fail_after(limits.deadline):
+        with anyio.fail_after(limits.deadline) as scope:
+            request.extensions[ATTEMPT_SCOPE] = scope
             response = await http.send(request, auth=auth, stream=True, follow_redirects=False)
             try:
                 return await _read(response, limits)
@@ -278,3 +283,13 @@ def attempt_deadline(timeout: httpx.Timeout) -> float:
     """The whole-attempt deadline a timeout stands for: its largest set component."""
     parts = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
     return max(parts) if parts else math.inf
+
+
+def attempt_timed_out(request: httpx.Request) -> bool:
+    """Whether ``request``'s attempt ran out of time (its own deadline, not a caller's cancel)."""
+    scope = request.extensions.get(ATTEMPT_SCOPE)
+    return (
+        isinstance(scope, anyio.CancelScope)
+        and scope.cancel_called
+        and anyio.current_time() >= scope.deadline
+    )

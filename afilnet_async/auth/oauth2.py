@@ -20,8 +20,8 @@ import httpx
 
 from ..body import read_body_in_flow
 from ..call import Call
-from ..errors import AfilnetError, AfilnetTransportError
-from ..sending import TOKEN_PENDING, transport_error
+from ..errors import AfilnetError, AfilnetTimeoutError, AfilnetTransportError
+from ..sending import TOKEN_PENDING, attempt_timed_out, transport_error
 from .base import credential, endpoint, form_request, json_request, secret_field, wire_fields
 from .bearer import DEFAULT_JSON_PATH
 from .token import AccessToken, parse_token_response
@@ -137,8 +137,14 @@ class _TokenFlow(httpx.Auth):
                     raise refresh.error from None
                 except GeneratorExit:
                     # httpx closes the flow when sending the grant failed (the error is then
-                    # raised to this caller) or when this caller is cancelled.
-                    if not _being_cancelled():
+                    # raised to this caller), when the attempt ran out of time, or when this
+                    # caller is cancelled (then the waiters make a request of their own).
+                    if attempt_timed_out(request):
+                        refresh.error = AfilnetTimeoutError(
+                            "the token request did not finish within the timeout",
+                            nothing_applied=True,
+                        )
+                    elif not _being_cancelled():
                         refresh.error = AfilnetTransportError(
                             "the token request failed at the network level "
                             "(connection error or timeout)",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+import httpx
 from hypothesis import HealthCheck, settings
 
 from afilnet_async import BasicAuth, BearerAuth, FormAuth, OAuth2Auth, QueryAuth
@@ -100,3 +101,24 @@ def make_auth(strategy: str, user: str, password: str, token: str = "") -> AuthS
         "bearer": lambda: BearerAuth(token),
     }
     return factories[strategy]()
+
+
+# --- observing the token endpoint ------------------------------------------------------------
+
+
+class TokenCounter(httpx.AsyncBaseTransport):
+    """A transport that counts the requests going to a token endpoint (a path ending in
+    ``token``), then hands every request to ``inner``: what the client asked of the token
+    endpoint, seen from outside the client."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self.inner = inner or httpx.AsyncHTTPTransport()
+        self.token_requests = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.rstrip("/").endswith("token"):
+            self.token_requests += 1
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -31,15 +31,13 @@ from afilnet_async import (
 )
 from afilnet_async.emulator import Emulator, Faults, RunningServer
 
-from .helpers import open_sockets, record, settle
+from .helpers import TokenCounter, open_sockets, record, settle
+
+#: The base URL of a client on an emulator's in-process transport.
+IN_PROCESS = "http://127.0.0.1/api/"
 
 ITEM = "4 token attacks"
 CALLERS = 300
-
-
-def flow_of(client: AfilnetClient) -> Any:
-    """The client's token flow (it counts the token requests it made)."""
-    return client._httpx_auth
 
 
 async def storm(client: AfilnetClient, callers: int = CALLERS) -> Counter[str]:
@@ -74,15 +72,18 @@ async def test_401_storms_cost_one_refresh_each() -> None:
     """Five storms of 300 concurrent calls, each after every token was revoked."""
     emu = Emulator.demo(faults=Faults(latency=0.01))
     per_storm = []
-    async with emu.client(OAuth2Auth("demo", "demo"), max_retries=0) as client:
+    counter = TokenCounter(emu.transport())
+    async with AfilnetClient(
+        OAuth2Auth("demo", "demo"), base_url=IN_PROCESS, transport=counter, max_retries=0
+    ) as client:
         with anyio.fail_after(30):
             assert (await storm(client)) == {"ok": CALLERS}
             for _ in range(5):
                 emu.expire_tokens()
-                before = (flow_of(client).token_requests, emu.counters.by_status[401])
+                before = (counter.token_requests, emu.counters.by_status[401])
                 outcomes = await storm(client)
                 assert outcomes == {"ok": CALLERS}, outcomes
-                per_storm.append(flow_of(client).token_requests - before[0])
+                per_storm.append(counter.token_requests - before[0])
                 assert emu.counters.by_status[401] - before[1] == CALLERS, "one 401 per call"
     record(ITEM, **{"401 storms (300 callers): token requests per storm": per_storm})
     assert per_storm == [1] * 5
@@ -94,18 +95,20 @@ async def test_a_401_storm_bigger_than_the_pool_does_not_deadlock(served: Any) -
     pool timeout, then fail every call)."""
     emu, server = served
     per_storm = []
+    pool = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+    counter = TokenCounter(httpx.AsyncHTTPTransport(limits=pool))
     async with AfilnetClient(
-        OAuth2Auth("demo", "demo"), base_url=server.base_url, max_retries=0, max_connections=20
+        OAuth2Auth("demo", "demo"), base_url=server.base_url, transport=counter, max_retries=0
     ) as client:
         with anyio.fail_after(20):
             await client.user.get_balance()
             for _ in range(2):
                 emu.expire_tokens()
-                before = flow_of(client).token_requests
+                before = counter.token_requests
                 started = time.monotonic()
                 outcomes = await storm(client, 200)
                 assert outcomes == {"ok": 200}, outcomes
-                per_storm.append(flow_of(client).token_requests - before)
+                per_storm.append(counter.token_requests - before)
                 assert time.monotonic() - started < 8
     record(ITEM, **{"401 storms over 20 connections (200 callers): token requests": per_storm})
     assert per_storm == [1, 1]
@@ -115,8 +118,9 @@ async def test_tokens_living_a_fraction_of_a_second_are_refreshed_ahead(served: 
     emu, server = served
     emu.faults = Faults(token_lifetime=0.3)
     calls = 0
+    counter = TokenCounter()
     async with AfilnetClient(
-        OAuth2Auth("demo", "demo"), base_url=server.base_url, max_retries=0
+        OAuth2Auth("demo", "demo"), base_url=server.base_url, transport=counter, max_retries=0
     ) as client:
         with anyio.fail_after(20):
             started = anyio.current_time()
@@ -124,7 +128,7 @@ async def test_tokens_living_a_fraction_of_a_second_are_refreshed_ahead(served: 
                 outcomes = await storm(client, 20)
                 assert outcomes == {"ok": 20}, outcomes
                 calls += 20
-        requests = flow_of(client).token_requests
+        requests = counter.token_requests
     record(ITEM, **{"0.3 s tokens over 1.5 s": f"{calls} calls, {requests} token requests, "
                     f"{emu.counters.by_status[401]} rejected"})  # fmt: skip
     assert 4 <= requests <= 12
@@ -141,16 +145,13 @@ async def test_a_server_that_revokes_every_token_gets_a_bounded_retry_and_a_clea
             emu.expire_tokens()
         await app(scope, receive, send)
 
-    transport = httpx.ASGITransport(app=revoking_app)
-    async with (
-        httpx.AsyncClient(transport=transport) as http,
-        AfilnetClient(
-            OAuth2Auth("demo", "demo"), base_url="http://127.0.0.1/api/", http_client=http
-        ) as client,
-    ):
+    counter = TokenCounter(httpx.ASGITransport(app=revoking_app))
+    async with AfilnetClient(
+        OAuth2Auth("demo", "demo"), base_url=IN_PROCESS, transport=counter
+    ) as client:
         with anyio.fail_after(20):
             outcomes = await storm(client, 100)
-        requests = flow_of(client).token_requests
+        requests = counter.token_requests
     api_calls = emu.counters.by_method["user.getbalance"]
     record(ITEM, **{"always-revoked tokens, 100 callers": f"{dict(outcomes)}, {requests} token "
                     f"requests, {api_calls} API requests"})  # fmt: skip
@@ -286,14 +287,15 @@ async def test_a_broken_token_endpoint_fails_all_waiters_together(served: Any, m
     sockets = open_sockets()
     async with attacker.running() as token_url:
         auth = OAuth2Auth("demo", "demo", token_url=token_url)
+        counter = TokenCounter()
         async with AfilnetClient(
-            auth, base_url=server.base_url, timeout=0.3, max_retries=0
+            auth, base_url=server.base_url, transport=counter, timeout=0.3, max_retries=0
         ) as client:
             started = time.monotonic()
             with anyio.fail_after(10):
                 outcomes = await storm(client)
             elapsed = time.monotonic() - started
-            requests = flow_of(client).token_requests
+            requests = counter.token_requests
     record(ITEM, **{f"token endpoint {mode}, 300 callers, no retries": f"{requests} token "
                     f"request, {elapsed:.2f} s, {dict(outcomes)}"})  # fmt: skip
     assert set(outcomes) <= ENDPOINTS[mode] and sum(outcomes.values()) == CALLERS
@@ -311,14 +313,15 @@ async def test_a_broken_token_endpoint_with_retries_is_bounded(served: Any, mode
     attacker = AttackServer(mode)
     async with attacker.running() as token_url:
         auth = OAuth2Auth("demo", "demo", token_url=token_url)
+        counter = TokenCounter()
         async with AfilnetClient(
-            auth, base_url=server.base_url, timeout=0.3, max_retries=2
+            auth, base_url=server.base_url, transport=counter, timeout=0.3, max_retries=2
         ) as client:
             started = time.monotonic()
             with anyio.fail_after(10):
                 outcomes = await storm(client)
             elapsed = time.monotonic() - started
-            requests = flow_of(client).token_requests
+            requests = counter.token_requests
     record(ITEM, **{f"token endpoint {mode}, 300 callers, 2 retries": f"{requests} token "
                     f"requests for {3 * CALLERS} attempts, {elapsed:.2f} s"})  # fmt: skip
     assert set(outcomes) <= ENDPOINTS[mode] and sum(outcomes.values()) == CALLERS
@@ -333,10 +336,13 @@ async def test_a_slow_token_endpoint_is_waited_for_once(served: Any) -> None:
     attacker = AttackServer("slow", token=emu.state.tokens.issue("demo", 60))
     async with attacker.running() as token_url:
         auth = OAuth2Auth("demo", "demo", token_url=token_url)
-        async with AfilnetClient(auth, base_url=server.base_url, timeout=2.0) as client:
+        counter = TokenCounter()
+        async with AfilnetClient(
+            auth, base_url=server.base_url, transport=counter, timeout=2.0
+        ) as client:
             with anyio.fail_after(15):
                 outcomes = await storm(client, 100)
-            requests = flow_of(client).token_requests
+            requests = counter.token_requests
     record(ITEM, **{"slow token endpoint (0.5 s), 100 callers": f"{requests} token request"})
     assert outcomes == {"ok": 100}
     assert requests == attacker.connections == 1
@@ -346,14 +352,15 @@ async def test_token_endpoint_overload_then_recovery(served: Any) -> None:
     """503s on the token endpoint: shared ServerErrors, then a grant once it recovers."""
     emu, server = served
     emu.faults = Faults(rate_503=1.0, token_endpoint_faults=True)
+    counter = TokenCounter()
     async with AfilnetClient(
-        OAuth2Auth("demo", "demo"), base_url=server.base_url, max_retries=0
+        OAuth2Auth("demo", "demo"), base_url=server.base_url, transport=counter, max_retries=0
     ) as client:
         with anyio.fail_after(15):
             failed = await storm(client)
             emu.faults = Faults()
             recovered = await storm(client)
-        requests = flow_of(client).token_requests
+        requests = counter.token_requests
     record(ITEM, **{"token endpoint 503 then up, 300 + 300 callers": f"{requests} token requests"})
     assert failed == {"ServerError": CALLERS}
     assert recovered == {"ok": CALLERS}
@@ -370,7 +377,10 @@ async def test_a_cancelled_refresh_leaves_its_waiters_a_new_one_not_an_error(
     waiters: Counter[str] = Counter()
     async with attacker.running() as token_url:
         auth = OAuth2Auth("demo", "demo", token_url=token_url)
-        async with AfilnetClient(auth, base_url=server.base_url, max_retries=0) as client:
+        counter = TokenCounter()
+        async with AfilnetClient(
+            auth, base_url=server.base_url, transport=counter, max_retries=0
+        ) as client:
 
             async def wait() -> None:
                 waiters.update(await storm(client, 99))
@@ -388,7 +398,7 @@ async def test_a_cancelled_refresh_leaves_its_waiters_a_new_one_not_an_error(
                     group.start_soon(wait)
                     await anyio.sleep(0.1)
                     leader.cancel()
-            requests = flow_of(client).token_requests
+            requests = counter.token_requests
     record(ITEM, **{"leader cancelled mid-grant, 99 waiters": f"{requests} token requests, "
                     f"{dict(waiters)}"})  # fmt: skip
     assert leader.cancelled_caught

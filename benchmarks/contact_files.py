@@ -7,8 +7,8 @@ Writes a temporary CSV as Spanish-locale Excel does ("CSV UTF-8": BOM, ``;``, CR
 spelt every which way), then reads it with ``read_contacts`` + ``normalize_mobile``, first
 alone, then also checking duplicates with ``SeenValues``. Peak RSS (``VmHWM``) is reset
 before each stage where the kernel allows it, and read before, part-way and after: a flat
-reader keeps the same peak at 10 % and at 100 % of the file. Then ``normalize_mobile`` on its
-own, with and without a default country.
+reader keeps the same peak at 10 % and at 100 % of the file. Then ``SeenValues`` on its own
+(mobiles, e-mails) and ``normalize_mobile`` on its own, with and without a default country.
 """
 
 from __future__ import annotations
@@ -125,6 +125,25 @@ def _normalize_rate(values: list[str], country: str | None) -> float:
     return len(values) / (time.perf_counter() - started)
 
 
+def _seen_alone(count: int) -> None:
+    """``count`` distinct mobiles, then ``count`` distinct e-mails, into SeenValues."""
+    print(f"SeenValues alone ({count:,} distinct values each):")
+    kinds = {
+        "mobiles": [f"346{(n * 7_919) % 100_000_000:08d}" for n in range(count)],
+        "e-mails": [f"cliente.{n}@Dominio{n % 97}.es" for n in range(count)],
+    }
+    for kind, values in kinds.items():
+        seen = SeenValues()
+        started = time.perf_counter()
+        for line, value in enumerate(values, 2):
+            seen.add(value, line)
+        seconds = time.perf_counter() - started
+        print(
+            f"  {kind}: {count / seconds:,.0f} adds/s, {seen.nbytes / len(seen):.1f} bytes each "
+            f"({seen.nbytes / 2**20:.1f} MiB; a set of the same str: ~90 bytes each)"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the file")
@@ -151,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{seen.nbytes / 2**20:.1f} MiB ({seen.nbytes / max(1, len(seen)):.1f} bytes each)"
         )
 
+    _seen_alone(rows)
     sample = [_mobile(number, number) for number in range(min(rows, 100_000))]
     print(f"normalize_mobile alone ({len(sample):,} values, five spellings):")
     print(f"  no default country: {_normalize_rate(sample, None):,.0f} rows/s")

@@ -41,6 +41,8 @@ _UTF16_32_BOMS: Final = (
     codecs.BOM_UTF16_LE,
     codecs.BOM_UTF16_BE,
 )
+#: The first line Excel writes (and reads) to name a file's delimiter: ``sep=;``.
+_SEP_DIRECTIVE: Final = re.compile(r'sep=([^"\r\n])(?:\r\n|\r|\n)?', re.IGNORECASE)
 _ESCAPED_BYTE: Final = re.compile(r"[\udc80-\udcff]")  # what errors="surrogateescape" makes
 _UTF8_ADVICE: Final = (
     "save it as UTF-8 (in Excel: CSV UTF-8), or pass encoding='latin-1' / --encoding latin-1"
@@ -157,11 +159,15 @@ class ContactFile:
         self._text, self._skip, self.had_bom = self._open()
         try:
             sample, complete = self._sample()
-            self.delimiter = delimiter or _sniff(sample, complete)
+            directive = _SEP_DIRECTIVE.fullmatch(sample[0]) if sample else None
+            if directive is not None:  # Excel's "sep=;" line: it names the delimiter
+                self.delimiter = delimiter or directive.group(1)
+            else:
+                self.delimiter = delimiter or _sniff(sample, complete)
             self._reader: Reader = csv.reader(
                 itertools.chain(sample, self._text), delimiter=self.delimiter, strict=False
             )
-            self.original_header, header_line = self._read_header()
+            self.original_header, header_line = self._read_header(skip=directive is not None)
             self.header = self._normalised_header(header_line)
             if self.header:
                 self._check_main_field(main_field, header_line)
@@ -226,9 +232,12 @@ class ContactFile:
             raise self._undecodable(exc) from None
         return lines, False
 
-    def _read_header(self) -> tuple[tuple[str, ...], int]:
-        """The first record with a non-blank cell, and its line; ``()`` for an empty file."""
+    def _read_header(self, skip: bool) -> tuple[tuple[str, ...], int]:
+        """The first record with a non-blank cell (after the ``skip``-ped first line), and its
+        line; ``()`` for an empty file."""
         try:
+            if skip:
+                next(self._reader)
             for cells in self._reader:
                 if any(cell.strip() for cell in cells):
                     if cells[0].startswith("\ufeff"):  # a BOM a UTF-16-LE/BE codec keeps

@@ -361,6 +361,16 @@ def test_records_that_agree_with_the_header_decide_between_delimiters(write: Wri
     assert read_contacts(write(text)).delimiter == ";"
 
 
+def test_excels_sep_line_names_the_delimiter_and_is_no_header(write: Write) -> None:
+    path = write("sep=;\r\nMobile;Name\r\n600111222;Ana, María\r\n")
+    contacts = read_contacts(path)
+    assert contacts.delimiter == ";"
+    assert contacts.header == ("mobile", "name")
+    assert rows_of(contacts) == [(3, {"mobile": "600111222", "name": "Ana, María"}, None)]
+    with pytest.raises(ContactFileError, match="pass delimiter=';'"):
+        read_contacts(path, delimiter=",")  # a delimiter given wins
+
+
 def test_a_given_delimiter_is_used_even_outside_the_four(write: Write) -> None:
     contacts = read_contacts(write("mobile:name\n600111222:Ana, María\n"), delimiter=":")
     assert contacts.delimiter == ":"

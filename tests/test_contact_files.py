@@ -416,6 +416,12 @@ def test_a_bad_byte_at_the_start_of_a_line_says_so(write: Write) -> None:
         read_contacts(write(b"mobile,name\n34600111222,Ana\n\xc1lvaro,x\n"))
 
 
+def test_a_bad_byte_in_a_header_after_the_sample_is_found(write: Write) -> None:
+    path = write(b"\n" * 70_000 + b"m\xf3vil\n")  # 70,000 blank lines, then the header
+    with pytest.raises(ContactFileError, match="line 70001: byte 0xF3 after 'm' is not UTF-8"):
+        read_contacts(path)
+
+
 def test_a_truncated_utf8_character_at_the_end_is_found(write: Write) -> None:
     with pytest.raises(ContactFileError, match="line 2: byte 0xC3 after '34600111222,Mu'"):
         read_contacts(write(b"mobile,name\n34600111222,Mu\xc3"))

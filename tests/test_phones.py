@@ -188,6 +188,7 @@ def test_a_default_country_completes_national_numbers(
         ("+52 1234 5678", "MX", "not a possible international number"),  # local only: no area
         ("+52 1 55 1234 5678", "MX", "not a possible international number"),  # pre-2019 mobile
         ("2125550123", "es", "not a possible number for ES"),
+        ("+999 1234 5678", "ES", "not a possible international number"),  # no such code
     ],
 )
 def test_numbers_that_cannot_exist_are_refused(typed: str, country: str, says: str) -> None:

@@ -161,7 +161,9 @@ def normalize_mobile(value: str | int, default_country: str | None = None) -> st
         text = value.strip()
     elif type(value) is int:  # not bool: type() is exact
         if value < 0:
-            raise PhoneNumberError(f"mobile {value} is negative")
+            raise PhoneNumberError("a mobile number is negative")
+        if value >= 10**MAX_DIGITS:  # also keeps str() clear of Python's int_max_str_digits
+            raise PhoneNumberError(f"a mobile has at most {MAX_DIGITS} digits")
         text = str(value)
     else:
         raise PhoneNumberError(f"a mobile must be text or an int, not {type(value).__name__}")

@@ -73,6 +73,7 @@ def test_without_a_country_a_national_number_stays_as_it_is() -> None:
         ("3.46006E+11", "scientific notation"),
         ("+0 600 111 222", "a country code never starts with 0"),
         (-34600111222, "is negative"),
+        pytest.param(10**5000, "at most 15 digits", id="an-int-python-cannot-print"),
     ],
 )
 def test_what_cannot_be_a_mobile_says_why(typed: str | int, says: str) -> None:

@@ -294,7 +294,7 @@ class _Soak:
                 soak.lost += 1
         soak.duplicated += sum(count - 1 for count in stored.values() if count > 1)
         try:
-            ranges = Journal(journal, idgroup).ranges
+            ranges = Journal(journal, {"kind": "import", "idgroup": idgroup}).ranges
         except AfilnetError as error:
             soak.journal_problems.append(f"{journal.name} does not load: {error}")
             return
@@ -375,10 +375,9 @@ async def _run(
         finally:
             emu.faults = Faults()
             for client in clients.values():
-                flow = client._httpx_auth
-                if soak is not None and flow is not None and hasattr(flow, "token_requests"):
-                    soak.report.token_requests += flow.token_requests
                 await client.aclose()
+            if soak is not None:  # as the server counted them
+                soak.report.token_requests = emu.counters.tokens_issued
             log.removeHandler(counter)
             log.setLevel(saved[0])
             log.propagate = saved[1]

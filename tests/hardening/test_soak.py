@@ -29,9 +29,10 @@ async def test_short_fault_soak_loses_nothing_and_leaks_nothing(tmp_path: Path) 
     assert report.server["tokens_issued"] >= 3, "tokens living 1 s were refreshed"
     assert report.revocations >= 2
     assert sum(report.calls.values()) >= 200
-    # AuthenticationError: a token revoked again between a call's refresh and its one retry
+    # AuthenticationError: a token revoked again between a call's refresh and its one retry;
+    # OutcomeUnknownError: an addition (not safe to repeat) whose answer was lost
     assert set(report.outcomes) - {"ok"} <= {
-        "AuthenticationError",
+        "AuthenticationError", "OutcomeUnknownError",
         "RateLimitError", "ServerError", "AfilnetConnectionError", "AfilnetTimeoutError",
         "ConflictError", "MalformedResponseError", "AfilnetTransportError",
     }  # fmt: skip

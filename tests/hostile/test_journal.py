@@ -20,6 +20,8 @@ from .helpers import Case, client_on, environment, rows
 
 COUNT, CHUNK = 30, 10
 EDITED = 15  # in the second chunk: the first one is skipped, the second one mismatches
+#: Bound of the steps around a case (creating the group, the first import).
+SETUP_BOUND = 20
 _SCRIPT = Path(sys.executable).with_name("afilnet")  # the console script of this venv
 AFILNET = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "afilnet_async.cli"]
 
@@ -35,14 +37,15 @@ async def test_a_mismatched_journal_is_a_journal_error(case: Case, tmp_path: Pat
     journal = tmp_path / "import.journal"
     data = rows(COUNT)
     async with emulator.client(FormAuth("demo", "demo")) as client:
-        group = await client.group.create_group(
-            name="hostile", type="mobile", fields=["mobile", "name"]
-        )
-        assert group.idgroup is not None
-        idgroup = group.idgroup
-        first = await client.group.import_contacts(
-            idgroup, data, main_field="mobile", journal=journal, chunk_size=CHUNK
-        )
+        with anyio.fail_after(SETUP_BOUND):
+            group = await client.group.create_group(
+                name="hostile", type="mobile", fields=["mobile", "name"]
+            )
+            assert group.idgroup is not None
+            idgroup = group.idgroup
+            first = await client.group.import_contacts(
+                idgroup, data, main_field="mobile", journal=journal, chunk_size=CHUNK
+            )
         assert (first.imported, first.failed) == (COUNT, 0)
         requests_before = emulator.counters.requests
 
@@ -73,13 +76,14 @@ async def test_the_cli_prints_a_journal_mismatch_on_one_line(case: Case, tmp_pat
     data = rows(COUNT)
     async with emulator.serve() as served:
         async with client_on(served.base_url, auth=FormAuth("demo", "demo")) as client:
-            group = await client.group.create_group(
-                name="hostile", type="mobile", fields=["mobile", "name"]
-            )
-            assert group.idgroup is not None
-            first = await client.group.import_contacts(
-                group.idgroup, data, main_field="mobile", journal=journal, chunk_size=CHUNK
-            )
+            with anyio.fail_after(SETUP_BOUND):
+                group = await client.group.create_group(
+                    name="hostile", type="mobile", fields=["mobile", "name"]
+                )
+                assert group.idgroup is not None
+                first = await client.group.import_contacts(
+                    group.idgroup, data, main_field="mobile", journal=journal, chunk_size=CHUNK
+                )
         assert (first.imported, first.failed) == (COUNT, 0)
         csv_file = tmp_path / "contacts.csv"
         write_csv(csv_file, edited(data))

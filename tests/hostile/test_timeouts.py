@@ -17,7 +17,7 @@ from .helpers import Case, client_on
 from .server import Behaviour, endless_continue, trickle_body, trickle_headers
 
 #: A regression (a hang) is stopped here and fails the test.
-BOUND = 4.5
+BOUND = 4.0
 
 CASES: dict[str, Behaviour] = {
     "trickled-headers": trickle_headers(every=1.0),

@@ -665,12 +665,15 @@ def _crc32_of_repeats(block: bytes, times: int) -> int:
             bit += 1
         return result
 
+    def squared(affine: tuple[int, list[int]]) -> tuple[int, list[int]]:
+        return table(lambda crc: apply(affine, apply(affine, crc)))
+
     power = table(lambda crc: zlib.crc32(block, crc))
     crc = 0
     while times:
         if times & 1:
             crc = apply(power, crc)
-        power = table(lambda c, square=power: apply(square, apply(square, c)))
+        power = squared(power)
         times >>= 1
     return crc
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 import sys
 from pathlib import Path
 
@@ -95,7 +96,7 @@ async def test_the_cli_prints_a_journal_mismatch_on_one_line(case: Case, tmp_pat
             AFILNET_USER="demo", AFILNET_PASSWORD="demo", AFILNET_BASE_URL=served.base_url
         )
 
-        async def cli() -> anyio.abc.Process:
+        async def cli() -> subprocess.CompletedProcess[bytes]:
             return await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
 
         outcome = await case.run(cli, bound=30)

@@ -127,8 +127,9 @@ class _TokenFlow(httpx.Auth):
                 refresh = self._refresh = _Refresh(self.token_requests)
                 try:
                     response = yield self._grant_request(request)
-                    content = await read_body_in_flow(response, MAX_TOKEN_ANSWER_BYTES)
-                    token = self._token = refresh.token = parse_token_response(response, content)
+                    token = self._token = refresh.token = parse_token_response(
+                        response, await read_body_in_flow(response, MAX_TOKEN_ANSWER_BYTES)
+                    )
                 except AfilnetError as error:  # refused, garbage, too large, 429, 5xx
                     refresh.error = error
                     raise

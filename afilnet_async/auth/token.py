@@ -90,12 +90,13 @@ def parse_token_response(response: httpx.Response, content: bytes) -> AccessToke
     so (``nothing_applied``), so the call may be retried whatever its method.
     """
     status = response.status_code
-    if status == 429 or status >= 500:
+    if status == 429 or status >= 500 or 300 <= status < 400:  # busy, down, or redirected
         error = http_status_error(status, response.headers, response.request.url)
         if isinstance(error, AfilnetHTTPStatusError):
-            error.nothing_applied = True
+            error.nothing_applied = status >= 429
         raise error
     outcome = _read_token(status, content)
+    del content  # no frame of the traceback may hold the answer (a rejected token)
     if isinstance(outcome, str):
         raise TokenError(outcome)
     return outcome

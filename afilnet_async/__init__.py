@@ -5,6 +5,7 @@ from ._version import __version__
 from .auth import AuthStrategy, BasicAuth, BearerAuth, FormAuth, OAuth2Auth, QueryAuth
 from .bulk import FailedRow, ImportFailure, ImportProgress, ImportReport, JournalError
 from .client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, AfilnetClient
+from .contact_files import ContactFile, ContactFileError, ContactRow, read_contacts
 from .errors import (
     ERROR_CODES,
     AfilnetAPIError,
@@ -59,6 +60,9 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Contact",
+    "ContactFile",
+    "ContactFileError",
+    "ContactRow",
     "CreatedGroup",
     "DestinationError",
     "FailedRow",
@@ -83,4 +87,5 @@ __all__ = [
     "TokenError",
     "ValidationError",
     "__version__",
+    "read_contacts",
 ]

@@ -37,3 +37,8 @@ class Sender(Protocol):
     def pool_size(self) -> int | None:
         """Connections the client's pool may open at once, when the client made the pool."""
         ...
+
+    @property
+    def default_country(self) -> str | None:
+        """The ISO alpha-2 country national mobile numbers belong to, if the client has one."""
+        ...

@@ -16,6 +16,7 @@ import httpx
 
 from afilnet_async import AfilnetClient, FormAuth
 from afilnet_async.bulk.chunking import Chunker
+from afilnet_async.bulk.rows import RowChecker
 from afilnet_async.urlencoding import form_encode
 
 from .bulk_import import _new_group, contacts
@@ -206,7 +207,7 @@ def memory(remote: RemoteEmulator, small: int, large: int) -> dict[str, Any]:
 def _pipeline_rows_per_s(rows: int, chunk: int) -> float:
     """Validation, chunking, JSON and form encoding of streamed rows, no I/O: rows per CPU s."""
     started = time.process_time()
-    chunker = Chunker("mobile", chunk)
+    chunker = Chunker(RowChecker("mobile"), chunk)
     for row in contacts(rows):
         chunker.add(row)
         if chunker.ready:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from ..urlencoding import quote_plus
 from .journal import JournalError, JournalRange
-from .rows import CheckedRow, RowError, check_row
+from .rows import CheckedRow, RowChecker, RowError, where
+from .seen import SeenValues
 
 __all__ = ["Chunk", "Chunker", "InvalidRow", "contacts_json", "fingerprint"]
 
@@ -71,8 +72,17 @@ class Chunk:
         )
 
 
-InvalidRow = tuple[int, Any, str]  # (index, row, why)
+class InvalidRow(NamedTuple):
+    """A row that is not sent: where it was, what it held, why (a message naming its place)."""
+
+    position: int
+    row: Any
+    why: str
+    line: int | None = None
+
+
 _BRACKETS = len(quote_plus("[]"))
+_FIELDS_FROM_ROWS = 100
 _COMMA = len(quote_plus(","))
 
 
@@ -81,23 +91,31 @@ class Chunker:
 
     Rows inside a range of ``journal_ranges`` keep that range's boundaries: a confirmed range is
     counted in ``resumed`` and not sent again; a range only sent is re-sent marked ambiguous.
+    A row whose main value an earlier row had is invalid (a duplicate); outside journal ranges,
+    a row whose main value is in ``existing`` (the group's) is counted in ``skipped``.
     """
 
     def __init__(
         self,
-        main_field: str,
+        checker: RowChecker,
         chunk_size: int,
         payload_budget: int | None = None,
         journal_ranges: list[JournalRange] | None = None,
+        existing: SeenValues | None = None,
     ) -> None:
-        self.main_field = main_field
+        self.checker = checker
         self.chunk_size = chunk_size
         self.payload_budget = payload_budget
         self.ready: list[Chunk] = []
         self.invalid: list[InvalidRow] = []
         self.too_large: list[CheckedRow] = []
         self.resumed = 0
+        self.skipped = 0
         self.total = 0
+        self.existing = existing
+        #: The fields of the first valid rows (a file's rows share its header).
+        self.field_names: set[str] = set()
+        self._seen = SeenValues()
         self._rows: list[CheckedRow] = []
         self._start = 0
         self._size = _BRACKETS
@@ -117,13 +135,14 @@ class Chunker:
         if self._next_range is not None and index == self._next_range.start:
             self._flush(index)
             self._range, self._next_range = self._next_range, next(self._ranges, None)
-        try:
-            checked = check_row(index, row, self.main_field)
-        except RowError as error:
-            self.invalid.append((index, row, str(error)))
+        checked = self._check(index, row)
+        if checked is None:
             return
         if self._range is not None:
             self._rows.append(checked)
+            return
+        if self.existing is not None and checked.main in self.existing:
+            self.skipped += 1
             return
         size = self._row_size(checked) if self.payload_budget is not None else 0
         if self._rows and (
@@ -139,11 +158,35 @@ class Chunker:
         self._rows.append(checked)
         self._size += size
 
-    def _add_plain(self, index: int, row: Any) -> None:
+    def _check(self, index: int, row: Any) -> CheckedRow | None:
+        """The checked row, or None when it is invalid or repeats an earlier row's main value
+        (then it is in ``invalid``)."""
         try:
-            checked = check_row(index, row, self.main_field)
+            checked = self.checker.check(index, row)
         except RowError as error:
-            self.invalid.append((index, row, str(error)))
+            line = getattr(row, "line", None)
+            place, why = where(index, line), str(error)
+            message = why if why.startswith(place + " ") else f"{place}: {why}"
+            self.invalid.append(InvalidRow(index, row, message, line))
+            return None
+        # the first occurrence's file line (rows of one input all have one, or none do)
+        number = checked.line if checked.line is not None else index + 1
+        first = self._seen.add(checked.main, number)
+        if first is not None:
+            earlier = f"line {first}" if checked.line is not None else f"row {first}"
+            why = f"{where(index, checked.line)}: duplicate of {earlier}"
+            self.invalid.append(InvalidRow(index, row, why, checked.line))
+            return None
+        if index < _FIELDS_FROM_ROWS:
+            self.field_names.update(checked.values)
+        return checked
+
+    def _add_plain(self, index: int, row: Any) -> None:
+        checked = self._check(index, row)
+        if checked is None:
+            return
+        if self.existing is not None and checked.main in self.existing:
+            self.skipped += 1
             return
         rows = self._rows
         if len(rows) >= self.chunk_size:

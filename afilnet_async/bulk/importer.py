@@ -20,10 +20,12 @@ Every row ends up imported or in ``failures``; ``journal`` makes the work resuma
 from __future__ import annotations
 
 import contextlib
+import itertools
+import logging
 import os
 import time
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.lowlevel
@@ -44,7 +46,9 @@ from ..retry import FailureKind, RetryPolicy
 from .chunking import Chunk, Chunker
 from .journal import Journal, JournalError
 from .report import FailedRow, ImportFailure, ImportProgress, ImportReport
+from .rows import MainField, RowChecker, where
 from .runner import BulkRun
+from .seen import SeenValues
 
 if TYPE_CHECKING:
     from ..models import Contact, GroupColumns
@@ -52,13 +56,16 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_RETRY_POLICY", "ContactImports", "MainField", "Rows"]
 
+logger = logging.getLogger("afilnet_async")
+
 #: Retries of one chunk after an ambiguous failure; with 429s, at most twice as many sends.
 DEFAULT_RETRY_POLICY = RetryPolicy(max_retries=5)
 #: Rows per ``addcontactlist`` call when the caller does not choose.
 DEFAULT_CHUNK_SIZE = 200
 _CHECKPOINT_EVERY = 1024
-MainField = Literal["mobile", "email"]
 Rows = Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]]
+#: Rows looked at, at most, to tell the main field when the group's answer does not say.
+_PEEK = 100
 #: Errors that stop the whole import: the account cannot go on.
 _STOPPING = (
     AuthenticationError,
@@ -94,6 +101,7 @@ class _Import(BulkRun[Chunk]):
         on_progress: Callable[[ImportProgress], None] | None,
         reconcile: bool,
         policy: RetryPolicy,
+        dry_run: bool = False,
     ) -> None:
         super().__init__(
             sender,
@@ -105,9 +113,10 @@ class _Import(BulkRun[Chunk]):
         self.group, self.idgroup, self.main_field = group, idgroup, main_field
         self.on_progress = on_progress
         self.reconcile = reconcile
+        self.dry_run = dry_run
         self.failures: list[ImportFailure] = []
         self.imported = self.failed = self.reconciled = 0
-        self.seen = self.resumed = 0
+        self.seen = self.resumed = self.skipped = 0
         self._snapshot: set[str] = set()
         self._snapshot_at = -1.0
         self._snapshot_lock = anyio.Lock()
@@ -117,7 +126,9 @@ class _Import(BulkRun[Chunk]):
     def _progress(self) -> None:
         if self.on_progress is not None:
             imported = self.imported + self.resumed  # counted as the report counts them
-            self.on_progress(ImportProgress(self.seen, imported, self.failed, self.requests))
+            self.on_progress(
+                ImportProgress(self.seen, imported, self.failed, self.requests, self.skipped)
+            )
 
     def fail_rows(self, error: AfilnetError, rows: tuple[FailedRow, ...]) -> None:
         """Report ``rows`` failed with ``error``."""
@@ -138,13 +149,17 @@ class _Import(BulkRun[Chunk]):
         present = len(chunk.rows) - len(unsent.rows)
         self.imported += present
         self.reconciled += present
-        self.fail_rows(error, tuple(FailedRow(r.position, r.values) for r in unsent.rows))
+        self.fail_rows(error, tuple(FailedRow(r.position, r.values, r.line) for r in unsent.rows))
         self._progress()
 
     # -- delivering one chunk ---------------------------------------------------------------
 
     async def deliver(self, chunk: Chunk) -> None:
         """Get ``chunk`` into the group, or into ``failures``: send, judge, act."""
+        if self.dry_run:  # everything but the sending
+            self.imported += len(chunk.rows)
+            self._progress()
+            return
         ambiguous, to_send = chunk.ambiguous, chunk
         sends = failures = 0
         budget = max(1, 2 * self.policy.max_retries)  # sends of this chunk, 429s included
@@ -269,14 +284,16 @@ class _Import(BulkRun[Chunk]):
 
     async def _drain(self, chunker: Chunker, out: ObjectSendStream[Chunk]) -> None:
         self.seen = chunker.total
-        if chunker.resumed != self.resumed:  # rows an earlier run confirmed, now skipped
-            self.resumed = chunker.resumed
-            self._progress()
-        for index, row, why in chunker.invalid:
-            self.fail_rows(ValidationError(f"row {index}: {why}"), (FailedRow(index, row),))
+        if (chunker.resumed, chunker.skipped) != (self.resumed, self.skipped):
+            self.resumed, self.skipped = chunker.resumed, chunker.skipped
+            self._progress()  # rows an earlier run confirmed, or the group already had
+        for invalid in chunker.invalid:
+            failed = FailedRow(invalid.position, invalid.row, invalid.line)
+            self.fail_rows(ValidationError(invalid.why), (failed,))
         for encoded in chunker.too_large:
-            error = RequestTooLargeError(f"row {encoded.position} alone exceeds the GET size limit")
-            self.fail_rows(error, (FailedRow(encoded.position, encoded.values),))
+            place = where(encoded.position, encoded.line)
+            error = RequestTooLargeError(f"{place}: the row alone exceeds the GET size limit")
+            self.fail_rows(error, (FailedRow(encoded.position, encoded.values, encoded.line),))
         chunker.invalid.clear()
         chunker.too_large.clear()
         ready, chunker.ready = chunker.ready, []
@@ -304,6 +321,38 @@ def _payload_budget(sender: Sender, idgroup: int) -> int | None:
     )
 
 
+def _main_field_of_row(row: Any) -> MainField | None:
+    """``mobile`` or ``email`` when the row has exactly one of them (any spelling of the key)."""
+    if not isinstance(row, Mapping):
+        return None
+    keys = {str(k).lstrip("\ufeff").strip().lower() for k in row}
+    if ("mobile" in keys) != ("email" in keys):
+        return "mobile" if "mobile" in keys else "email"
+    return None
+
+
+async def _peek(rows: Rows) -> tuple[list[Mapping[str, Any]], Rows]:
+    """The first rows (at most ``_PEEK``), and an input that still yields every row."""
+    head: list[Mapping[str, Any]] = []
+    if isinstance(rows, AsyncIterable):
+        iterator = aiter(rows)
+        async for row in iterator:
+            head.append(row)
+            if len(head) >= _PEEK:
+                break
+
+        async def rest() -> AsyncIterator[Mapping[str, Any]]:
+            for row in head:
+                yield row
+            async for row in iterator:
+                yield row
+
+        return head, rest()
+    sync_iterator = iter(rows)
+    head = list(itertools.islice(sync_iterator, _PEEK))
+    return head, itertools.chain(head, sync_iterator)
+
+
 class ContactImports:
     """Adds :meth:`import_contacts` to the ``group`` namespace (see the module doc)."""
 
@@ -315,14 +364,42 @@ class ContactImports:
         async def get_group_columns(self, *, idgroup: int) -> GroupColumns: ...
         async def get_contacts(self, *, idgroup: int) -> list[Contact]: ...
 
-    async def _main_field(self, idgroup: int) -> MainField:
-        main = _main_field_from(await self.get_group_columns(idgroup=idgroup))
-        if main is None:
-            raise ValidationError(
-                f"cannot tell the main field of group {idgroup} from its columns; "
-                "pass main_field='mobile' or main_field='email'"
+    async def _main_field(
+        self, idgroup: int, rows: Rows, warnings: list[str]
+    ) -> tuple[MainField, GroupColumns, Rows]:
+        """The group's main field: from its columns, else its type, else the rows (a warning).
+
+        Only when none of them can tell, a ValidationError (before anything is sent).
+        """
+        columns = await self.get_group_columns(idgroup=idgroup)
+        main = _main_field_from(columns)
+        if main is not None:
+            return main, columns, rows
+        head, rows = await _peek(rows)
+        guesses = {guess for guess in map(_main_field_of_row, head) if guess is not None}
+        if len(guesses) == 1:
+            (main,) = guesses
+            warnings.append(
+                f"the answer to getgroupcolumns does not show group {idgroup}'s main field; "
+                f"{main!r} was taken from the rows (pass main_field= to say it)"
             )
-        return main
+            return main, columns, rows
+        raise ValidationError(
+            f"cannot tell the main field of group {idgroup} from its columns or from the rows; "
+            "pass main_field='mobile' or main_field='email'"
+        )
+
+    async def _existing(self, idgroup: int, main: MainField, country: str | None) -> SeenValues:
+        """The main values the group holds now (as stored, and normalised as rows are)."""
+        present = SeenValues()
+        checker = RowChecker(main, country)
+        for number, contact in enumerate(await self.get_contacts(idgroup=idgroup)):
+            value = contact.fields.get(main, "")
+            if value:
+                present.add(value, number)
+                with contextlib.suppress(ValueError):
+                    present.add(checker.check(number, {main: value}).main, number)
+        return present
 
     async def import_contacts(
         self,
@@ -337,20 +414,32 @@ class ContactImports:
         main_field: MainField | None = None,
         reconcile: bool = True,
         retry_policy: RetryPolicy | None = None,
+        default_country: str | None = None,
+        skip_existing: bool = False,
+        dry_run: bool = False,
     ) -> ImportReport:
         """Import any number of contacts into a group with ``addcontactlist`` chunks.
 
-        ``contacts`` is any iterable or async iterable of dicts (a generator over a CSV of
-        millions of rows works: nothing is materialised). At most ``concurrency`` chunks are
-        in flight, fewer while Afilnet answers 429; ``max_per_second`` caps the request rate.
-        ``chunk_size`` defaults to 200 rows (under QueryAuth chunks are also cut to fit the
-        GET limit). Rows without a well-formed main field (``main_field``, by default read
-        from the group's columns) are reported, not sent. A chunk whose answer was lost is
-        reconciled (the group is read back and only missing rows are re-sent) unless
-        ``reconcile=False``. ``journal`` names a file that records confirmed chunks: re-running
-        with the same journal and input sends only what is left. ``retry_policy`` judges
-        failures and bounds the sends of one chunk (default: 5 retries, at most 10 sends).
-        Every row ends up counted in the report's ``imported`` or ``failed``.
+        ``contacts`` is any iterable or async iterable of dicts (``read_contacts(path)`` or a
+        generator over millions of rows: nothing is materialised). At most ``concurrency``
+        chunks are in flight, fewer while Afilnet answers 429; ``max_per_second`` caps the
+        request rate. ``chunk_size`` defaults to 200 rows (under QueryAuth chunks are also cut
+        to fit the GET limit).
+
+        Rows are checked first: the main field (``main_field``, by default read from the
+        group, or guessed from the rows with a warning) must hold a usable value, normalised
+        as Afilnet wants it (``default_country``, else the client's, gives national mobile
+        numbers their country code); a value an earlier row had is a duplicate. Such rows are
+        reported failed, with their line, and not sent. With ``skip_existing`` the group's
+        contacts are read once and rows it already has are skipped (counted in ``skipped``).
+        ``dry_run`` does everything but the sending.
+
+        A chunk whose answer was lost is reconciled (the group is read back and only missing
+        rows are re-sent) unless ``reconcile=False``. ``journal`` names a file that records
+        confirmed chunks: re-running with the same journal and input sends only what is left.
+        ``retry_policy`` judges failures and bounds the sends of one chunk (default: 5
+        retries, at most 10 sends). Every row ends up in the report's ``imported``,
+        ``failed`` or ``skipped``.
         """
         sender = self._sender
         size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
@@ -362,8 +451,17 @@ class ContactImports:
                 f"({pool}); raise AfilnetClient(max_connections=...)"
             )
         started = time.perf_counter()
-        main = main_field or await self._main_field(idgroup)
-        opened = Journal(journal, {"kind": "import", "idgroup": idgroup}) if journal else None
+        warnings: list[str] = []
+        columns: GroupColumns | None = None
+        main = main_field
+        if main is None:
+            main, columns, contacts = await self._main_field(idgroup, contacts, warnings)
+        country = default_country or sender.default_country
+        existing = await self._existing(idgroup, main, country) if skip_existing else None
+        opened = None
+        if journal and not dry_run:
+            opened = Journal(journal, {"kind": "import", "idgroup": idgroup})
+        checker = RowChecker(main, country)
         try:
             state = _Import(
                 sender,
@@ -376,9 +474,14 @@ class ContactImports:
                 on_progress=on_progress,
                 reconcile=reconcile,
                 policy=retry_policy or DEFAULT_RETRY_POLICY,
+                dry_run=dry_run,
             )
             chunker = Chunker(
-                main, size, _payload_budget(sender, idgroup), opened.ranges if opened else None
+                checker,
+                size,
+                _payload_budget(sender, idgroup),
+                opened.ranges if opened else None,
+                existing,
             )
             await state.run(lambda out: state.produce(contacts, chunker, out), state.deliver)
         except JournalError as error:
@@ -388,6 +491,10 @@ class ContactImports:
         finally:
             if opened is not None:
                 opened.close()
+        warnings += checker.warnings
+        warnings += _unknown_columns(columns, chunker.field_names)
+        for warning in warnings:
+            logger.warning("import into group %s: %s", idgroup, warning)
         return ImportReport(
             total=chunker.total,
             imported=state.imported + chunker.resumed,
@@ -400,4 +507,18 @@ class ContactImports:
             reconciled=state.reconciled,
             resumed=chunker.resumed,
             peak_concurrency=state.limiter.peak,
+            skipped=chunker.skipped,
+            warnings=tuple(warnings),
+            dry_run=dry_run,
         )
+
+
+def _unknown_columns(columns: GroupColumns | None, names: set[str]) -> list[str]:
+    """A warning naming the rows' fields the group has no column for (Afilnet drops them)."""
+    if columns is None or not columns.columns:
+        return []
+    unknown = sorted(names - set(columns.columns))
+    if not unknown:
+        return []
+    listed = ", ".join(repr(name) for name in unknown[:10])
+    return [f"the group has no column for {listed}: Afilnet will not store those values"]

@@ -166,11 +166,17 @@ async def test_progress_reaches_the_total() -> None:
 async def test_the_main_field_comes_from_the_columns_or_the_caller() -> None:
     ambiguous = FakeAfilnet(columns=["mobile", "email"])
     emails = [{"email": f"user{n}@example.com"} for n in range(10)]
+    both = [{"email": f"user{n}@example.com", "mobile": f"3460000000{n}"} for n in range(10)]
     async with _client(ambiguous) as client:
         with pytest.raises(ValidationError, match="main_field"):
-            await client.group.import_contacts(7, emails)
+            await client.group.import_contacts(7, both)  # neither the group nor the rows say
+        assert ambiguous.requests == ["getgroupcolumns"], "nothing was sent"
         report = await client.group.import_contacts(7, emails, main_field="email")
-    assert report.imported == 10
+        assert (report.imported, report.warnings) == (10, ())
+        guessed = await client.group.import_contacts(7, emails)  # the rows say it
+    assert guessed.imported == 10
+    (warning,) = guessed.warnings
+    assert "'email' was taken from the rows" in warning
     email_group = FakeAfilnet(columns=["email", "name"])
     async with _client(email_group) as client:
         report = await client.group.import_contacts(7, [*emails, *contacts(1)])

@@ -15,7 +15,7 @@ from afilnet_async import (
     ServerError,
 )
 from afilnet_async.bulk.chunking import Chunk
-from afilnet_async.bulk.rows import check_row
+from afilnet_async.bulk.rows import RowChecker
 from afilnet_async.call import Call
 
 from .fake_afilnet import FakeAfilnet, contacts
@@ -88,7 +88,7 @@ async def test_a_single_row_too_large_to_send_fails_alone() -> None:
 
 
 def test_splitting_keeps_every_row_and_the_range() -> None:
-    rows = tuple(check_row(i, row, "mobile") for i, row in enumerate(contacts(5), start=10))
+    rows = tuple(RowChecker("mobile").check(i, row) for i, row in enumerate(contacts(5), start=10))
     left, right = Chunk(10, 20, rows).split()  # rows 15-19 of the range were invalid
     assert (left.start, left.end, right.start, right.end) == (10, 12, 12, 20)
     assert left.rows + right.rows == rows

@@ -10,11 +10,13 @@ import pytest
 from afilnet_async.bulk.chunking import Chunk
 from afilnet_async.bulk.journal import Journal, JournalError
 from afilnet_async.bulk.limiter import AdaptiveLimiter, RateLimiter
-from afilnet_async.bulk.rows import check_row
+from afilnet_async.bulk.rows import RowChecker
 
 
 def _chunk(start: int, end: int) -> Chunk:
-    rows = tuple(check_row(i, {"mobile": f"3460000{i:04d}"}, "mobile") for i in range(start, end))
+    rows = tuple(
+        RowChecker("mobile").check(i, {"mobile": f"3460000{i:04d}"}) for i in range(start, end)
+    )
     return Chunk(start, end, rows)
 
 

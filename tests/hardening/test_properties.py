@@ -1059,12 +1059,14 @@ CLEARLY_VALID = re.compile(r"\+?[0-9]{6,15}")
 
 
 def stored_form(row: Mapping[str, Any]) -> str:
-    """What the emulator must hold for an imported row (its columns, values as text)."""
+    """What the emulator must hold for an imported row (its columns, values as text, the
+    mobile normalised)."""
     kept = {
         key: value if isinstance(value, str) else str(value)
         for key, value in row.items()
         if key in COLUMNS and value is not None
     }
+    kept["mobile"] = normalize_mobile(kept["mobile"].strip())
     return json.dumps(kept, sort_keys=True)
 
 
@@ -1105,10 +1107,15 @@ def test_import_inputs_with_odd_fields(harness: Harness) -> None:
             assert len(failed) == len(set(failed)) == report.failed
             assert all(0 <= index < len(rows) for index in failed)
             imported = sorted(set(range(len(rows))) - set(failed))
+            mobiles = [normalized_mobile(r.get("mobile")) if isinstance(r, dict) else None
+                       for r in rows]  # fmt: skip
             for index, row in enumerate(rows):
                 if not isinstance(row, Mapping):
                     assert index in failed, f"row {index} is not a mapping yet was imported"
-                if clearly_valid(row) and strategy != "query":
+                repeat = mobiles[index] is not None and mobiles[index] in mobiles[:index]
+                if repeat:
+                    assert index in failed, f"row {index} repeats an earlier mobile"
+                elif clearly_valid(row) and strategy != "query":
                     assert index not in failed, f"a valid row failed: {report.failures}"
             stored = sorted(json.dumps(c, sort_keys=True) for c in group.contacts.values())
             assert stored == sorted(stored_form(rows[index]) for index in imported)

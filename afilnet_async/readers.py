@@ -27,6 +27,10 @@ A misfit raises :class:`MalformedResponseError` naming the method, what was expe
 JSON type seen (an object's keys, when they look like field names; never a value, which may be
 a contact's phone number), and carrying the call's ``request_id``. The readers raise nothing
 else, whatever JSON they are given.
+
+Two readers never refuse a result: the sends' and ``creategroup``'s. Their call was applied
+(the message accepted, the group created), so an exception would invite the caller to do it
+again; what cannot be read is None, and the answer is in ``raw``.
 """
 
 from __future__ import annotations

@@ -378,9 +378,11 @@ def _read_list(
             for item in values:
                 out.append(read_item(None, item, request_id))
     except _Misfit as misfit:
-        index = len(out)
-        place = {"list": f"item {index}", "keyed": f"entry {index}", "single": "the object"}
-        raise _Misfit(f"{place[kind]}: {misfit.where}") from None
+        if kind == "single":
+            raise
+        raise _Misfit(
+            f"{'item' if kind == 'list' else 'entry'} {len(out)}: {misfit.where}"
+        ) from None
     return out
 
 

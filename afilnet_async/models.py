@@ -1,8 +1,14 @@
-"""Result models for the answers the vendor documents (or the library can know).
+"""The result models: plain, frozen attrs classes, one per kind of answer.
 
-One :mod:`cattrs` converter, configured once, structures answers leniently: Afilnet may send
-numbers and booleans as strings ("1", "0"), so those are accepted. A result that does not fit
-raises :class:`MalformedResponseError`.
+The models know nothing about answer shapes: :mod:`afilnet_async.readers` builds them from
+whatever plausible shape Afilnet answered (see its module doc). Every model carries
+
+- ``raw``: the part of the answer it was read from, exactly as decoded (``eq=False``), so
+  fields the library does not name are never lost (``address.raw["somethingnew"]``);
+- ``request_id``: the client-generated id of the call that returned it (``eq=False``, not in
+  the repr), the same id as in that call's DEBUG log lines and in its exceptions.
+
+Two models are equal when their read values are equal, however the answers were shaped.
 """
 
 from __future__ import annotations
@@ -20,17 +26,23 @@ __all__ = [
     "Channel",
     "Contact",
     "CreatedGroup",
+    "DeliveryStatus",
     "GroupColumns",
+    "SendResult",
+    "Subaccount",
     "converter",
-    "structure_int",
 ]
 
 
 @attrs.frozen
 class Address:
-    """An address of the account (``user.getaddresses``)."""
+    """An address of the account (``user.getaddresses``), with the vendor's field names.
 
-    id: int
+    ``id`` is None when the answer gives none. Flags are booleans, ``cityid`` an int, the rest
+    text; a field the answer leaves out is None.
+    """
+
+    id: int | None = None
     namelastname: str | None = None
     iscompany: bool | None = None
     companyname: str | None = None
@@ -42,15 +54,39 @@ class Address:
     address: str | None = None
     verified: bool | None = None
     addressverified: bool | None = None
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Channel:
-    """A channel of the account and whether it is active (``user.getchannels``)."""
+    """A channel of the account (``user.getchannels``) and whether it is active.
+
+    ``active`` is None when the answer does not say (a bare list of channel names).
+    """
 
     channelname: str
-    active: bool
+    active: bool | None = None
     channeltype: str | None = None
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Subaccount:
+    """A sub-account of a reseller account (``subaccount.getsubaccounts``).
+
+    ``accountemail`` is what the other sub-account methods take (read from ``accountemail``,
+    else ``email``, ``user`` or ``login``); ``balance`` when the answer has one; ``fields``
+    every field of the answer as text (ids and ``accountemail`` included), since the vendor
+    does not document them.
+    """
+
+    accountemail: str | None
+    balance: Decimal | None
+    fields: Mapping[str, str]
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -59,11 +95,12 @@ class CreatedGroup:
 
     idgroup: int | None
     raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Balance:
-    """The account balance (``user.getbalance``), and the answer it was read from."""
+    """The account balance (``user.getbalance``), exact (a :class:`~decimal.Decimal`)."""
 
     balance: Decimal
     raw: Any = attrs.field(default=None, eq=False)
@@ -72,7 +109,12 @@ class Balance:
 
 @attrs.frozen
 class Contact:
-    """A contact of a group: its id (when the answer has one) and its fields as text."""
+    """A contact of a group: its id (when the answer has one) and its other fields as text.
+
+    ``fields`` holds every key but the contact's id, values as text: numbers without a
+    spurious ``.0`` (``34600000000``), booleans ``"1"``/``"0"`` (as the library sends them),
+    null as ``""``.
+    """
 
     idcontact: int | None
     fields: Mapping[str, str]
@@ -102,39 +144,38 @@ class GroupColumns:
         return len(self.columns)
 
 
-_TRUE = {"1", "true", "yes", "y", "on"}
-_FALSE = {"0", "false", "no", "n", "off", ""}
+@attrs.frozen
+class SendResult:
+    """What a send answered (``sms.sendsms``, ``email.sendemailtogroup``, ...).
+
+    ``messageids`` holds every message id the answer carries, in order (a group send may
+    answer several); ``messageid`` is the id when there is exactly one, else None. ``credits``
+    is what the send cost when the answer says (summed over the messages of a group send).
+    Whatever the answer's shape, a send answered with success returns a ``SendResult``: the
+    message was accepted, so an unreadable detail is None rather than an exception.
+    """
+
+    messageid: str | None
+    credits: Decimal | None
+    messageids: tuple[str, ...] = ()
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
-def _structure_bool(value: Any, _: type) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ValueError(f"not a boolean: {value!r}")
+@attrs.frozen
+class DeliveryStatus:
+    """The delivery status of one message (``sms.getdeliverystatus`` and the like).
+
+    ``status`` is the text Afilnet sent (numbers as text), not interpreted: no answer of this
+    method has been published, so the library does not guess what its values mean.
+    """
+
+    messageid: str | None
+    status: str | None
+    raw: Any = attrs.field(default=None, eq=False)
+    request_id: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
-def structure_int(value: Any, _: type) -> int:
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not an id")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise ValueError(f"not an integer: {value!r}")
-
-
-def _structure_str(value: Any, _: type) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    raise ValueError(f"not a string: {value!r}")
-
-
-converter = cattrs.Converter(forbid_extra_keys=False)
-converter.register_structure_hook(bool, _structure_bool)
-converter.register_structure_hook(int, structure_int)
-converter.register_structure_hook(str, _structure_str)
+#: Turns models into plain data (the ``afilnet`` command's output); reading answers is
+#: :mod:`afilnet_async.readers`' job.
+converter = cattrs.Converter()

@@ -249,7 +249,10 @@ async def test_get_addresses_structures_addresses(make_client, api) -> None:
     assert second == Address(id=18, iscompany=False, verified=True)
 
 
-@pytest.mark.parametrize("result", [None, []], ids=["null", "empty-list"])
+@pytest.mark.parametrize(
+    "result", [None, "", [], {}, {"list": []}], ids=["null", "empty-string", "empty-list",
+                                                     "empty-object", "empty-wrapped-list"]
+)  # fmt: skip
 async def test_no_addresses_is_an_empty_list(make_client, api, result) -> None:
     client = make_client("form")
     api["api"].return_value = success(result)
@@ -288,10 +291,20 @@ async def test_create_group_gives_the_new_id_when_the_answer_has_it(
     assert isinstance(created, CreatedGroup)
     assert created.idgroup == idgroup
     assert created.raw == result
+    assert created.request_id
 
+
+#: Answers an earlier, stricter reading refused, and what they read as now.
+TOLERATED = [
+    pytest.param("user.getaddresses", [{"namelastname": "no id"}],
+                 [Address(id=None, namelastname="no id")], id="address-without-id"),
+    pytest.param("user.getchannels", [{"channelname": "sms"}], [Channel("sms", None)],
+                 id="channel-without-active"),
+    pytest.param("user.getchannels", {"channelname": "sms", "active": 1},
+                 [Channel("sms", True)], id="channels-object"),
+]  # fmt: skip
 
 BAD_RESULTS = [
-    pytest.param("user.getaddresses", [{"namelastname": "no id"}], id="address-without-id"),
     pytest.param("user.getaddresses", [{"id": "seventeen"}], id="address-id-not-a-number"),
     pytest.param("user.getaddresses", [{"id": 1, "iscompany": "maybe"}], id="address-bad-flag"),
     pytest.param("user.getaddresses", [{"id": True}], id="address-id-bool"),
@@ -299,10 +312,21 @@ BAD_RESULTS = [
     pytest.param("user.getaddresses", "garbage", id="addresses-text"),
     pytest.param("user.getaddresses", 5, id="addresses-number"),
     pytest.param("user.getaddresses", [5], id="address-number"),
-    pytest.param("user.getchannels", [{"channelname": "sms"}], id="channel-without-active"),
+    pytest.param("user.getaddresses", {"what": "34699999999"}, id="not-an-address"),
+    pytest.param("user.getchannels", [{"active": 1}], id="channel-without-name"),
     pytest.param("user.getchannels", [{"channelname": "sms", "active": 2}], id="channel-active-2"),
-    pytest.param("user.getchannels", {"channelname": "sms", "active": 1}, id="channels-object"),
-]
+    pytest.param("user.getchannels", {"sms": "34699999999"}, id="channel-active-not-a-flag"),
+]  # fmt: skip
+
+_READING = {"user.getaddresses": "get_addresses", "user.getchannels": "get_channels"}
+
+
+@pytest.mark.parametrize(("qualname", "result", "expected"), TOLERATED)
+async def test_a_result_with_a_plausible_reading_is_read(make_client, api, qualname, result,
+                                                         expected) -> None:  # fmt: skip
+    client = make_client("form")
+    api["api"].return_value = success(result)
+    assert await getattr(client.user, _READING[qualname])() == expected
 
 
 @pytest.mark.parametrize(("qualname", "result"), BAD_RESULTS)
@@ -310,11 +334,10 @@ async def test_a_result_that_does_not_fit_is_malformed(make_client, api, qualnam
     client = make_client("form")
     api["api"].return_value = success(result)
     with pytest.raises(MalformedResponseError) as caught:
-        if qualname == "user.getaddresses":
-            await client.user.get_addresses()
-        else:
-            await client.user.get_channels()
-    assert qualname in str(caught.value)
+        await getattr(client.user, _READING[qualname])()
+    assert str(caught.value).startswith(f"{qualname} answered a result that fits no reading")
+    assert "34699999999" not in str(caught.value)
+    assert caught.value.request_id
     assert caught.value.__cause__ is None
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
+from afilnet_async.models import DeliveryStatus, SendResult
 from afilnet_async.namespace import Namespace
 from afilnet_async.params import ContactValue
 from afilnet_async.spec import method
@@ -34,7 +34,7 @@ class EmailAPI(Namespace):
         email: str,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an e-mail to one address.
 
         Afilnet ``email.sendemail``. Error codes beyond the base ones: NO_CREDITS,
@@ -50,7 +50,7 @@ class EmailAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_EMAIL,
             {
                 "subject": subject,
@@ -60,6 +60,7 @@ class EmailAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_email_from_template(
         self,
@@ -70,7 +71,7 @@ class EmailAPI(Namespace):
         subject: str | None = None,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an e-mail from a template to one address.
 
         Afilnet ``email.sendemailfromtemplate``. Error codes beyond the base ones: NO_CREDITS,
@@ -87,7 +88,7 @@ class EmailAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_EMAIL_FROM_TEMPLATE,
             {
                 "to": to,
@@ -98,6 +99,7 @@ class EmailAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_email_to_group(
         self,
@@ -107,7 +109,7 @@ class EmailAPI(Namespace):
         email: str,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an e-mail to every contact of a group.
 
         Afilnet ``email.sendemailtogroup``. Error codes beyond the base ones: NO_CREDITS,
@@ -123,7 +125,7 @@ class EmailAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_EMAIL_TO_GROUP,
             {
                 "subject": subject,
@@ -133,6 +135,7 @@ class EmailAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_email_to_group_from_template(
         self,
@@ -141,7 +144,7 @@ class EmailAPI(Namespace):
         idtemplate: int,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an e-mail from a template to every contact of a group.
 
         Afilnet ``email.sendemailtogroupfromtemplate``. Error codes beyond the base ones:
@@ -156,7 +159,7 @@ class EmailAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_EMAIL_TO_GROUP_FROM_TEMPLATE,
             {
                 "idgroup": idgroup,
@@ -165,12 +168,13 @@ class EmailAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def get_delivery_status(
         self,
         *,
         messages: Iterable[str | int] | str | int,
-    ) -> Any:
+    ) -> list[DeliveryStatus]:
         """Delivery status of sent e-mails.
 
         Afilnet ``email.getdeliverystatus``. Error codes beyond the base ones: none.
@@ -178,9 +182,10 @@ class EmailAPI(Namespace):
         Args:
             messages: Message ids, as the sends answered them.
         """
-        return await self._sender.invoke(
+        result: list[DeliveryStatus] = await self._sender.invoke(
             _GET_DELIVERY_STATUS,
             {
                 "messages": messages,
             },
         )
+        return result

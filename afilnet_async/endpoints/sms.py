@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
+from afilnet_async.models import DeliveryStatus, SendResult
 from afilnet_async.namespace import Namespace
 from afilnet_async.params import ContactValue
 from afilnet_async.spec import method
@@ -34,7 +34,7 @@ class SmsAPI(Namespace):
         sms: str,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an SMS to one number.
 
         Afilnet ``sms.sendsms``. Error codes beyond the base ones: NO_CREDITS,
@@ -50,7 +50,7 @@ class SmsAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_SMS,
             {
                 "from": from_,
@@ -60,6 +60,7 @@ class SmsAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_sms_from_template(
         self,
@@ -70,7 +71,7 @@ class SmsAPI(Namespace):
         from_: str | None = None,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an SMS from a template to one number.
 
         Afilnet ``sms.sendsmsfromtemplate``. Error codes beyond the base ones: NO_CREDITS,
@@ -87,7 +88,7 @@ class SmsAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_SMS_FROM_TEMPLATE,
             {
                 "to": to,
@@ -98,6 +99,7 @@ class SmsAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_sms_to_group(
         self,
@@ -108,7 +110,7 @@ class SmsAPI(Namespace):
         sms: str,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an SMS to every contact of a group.
 
         Afilnet ``sms.sendsmstogroup``. Error codes beyond the base ones: NO_CREDITS,
@@ -125,7 +127,7 @@ class SmsAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_SMS_TO_GROUP,
             {
                 "from": from_,
@@ -136,6 +138,7 @@ class SmsAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_sms_to_group_from_template(
         self,
@@ -145,7 +148,7 @@ class SmsAPI(Namespace):
         idtemplate: int,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send an SMS from a template to every contact of a group.
 
         Afilnet ``sms.sendsmstogroupfromtemplate``. Error codes beyond the base ones:
@@ -161,7 +164,7 @@ class SmsAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_SMS_TO_GROUP_FROM_TEMPLATE,
             {
                 "countrycode": countrycode,
@@ -171,12 +174,13 @@ class SmsAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def get_delivery_status(
         self,
         *,
         messages: Iterable[str | int] | str | int,
-    ) -> Any:
+    ) -> list[DeliveryStatus]:
         """Delivery status of sent SMS messages.
 
         Afilnet ``sms.getdeliverystatus``. Error codes beyond the base ones: none.
@@ -184,9 +188,10 @@ class SmsAPI(Namespace):
         Args:
             messages: Message ids, as the sends answered them.
         """
-        return await self._sender.invoke(
+        result: list[DeliveryStatus] = await self._sender.invoke(
             _GET_DELIVERY_STATUS,
             {
                 "messages": messages,
             },
         )
+        return result

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
+from afilnet_async.models import Subaccount
 from afilnet_async.namespace import Namespace
 from afilnet_async.spec import method
 
@@ -136,15 +137,16 @@ class SubaccountAPI(Namespace):
             },
         )
 
-    async def get_subaccounts(self) -> Any:
+    async def get_subaccounts(self) -> list[Subaccount]:
         """List the sub-accounts.
 
         Afilnet ``subaccount.getsubaccounts``. Error codes beyond the base ones: none.
         """
-        return await self._sender.invoke(
+        result: list[Subaccount] = await self._sender.invoke(
             _GET_SUBACCOUNTS,
             {},
         )
+        return result
 
     async def delete_subaccount(
         self,

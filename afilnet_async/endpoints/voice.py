@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
+from afilnet_async.models import DeliveryStatus, SendResult
 from afilnet_async.namespace import Namespace
 from afilnet_async.params import ContactValue
 from afilnet_async.spec import method
@@ -34,7 +34,7 @@ class VoiceAPI(Namespace):
         language: str | None = None,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Call one number and speak a text.
 
         Afilnet ``voice.sendvoice``. Error codes beyond the base ones: NO_CREDITS,
@@ -50,7 +50,7 @@ class VoiceAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_VOICE,
             {
                 "to": to,
@@ -60,6 +60,7 @@ class VoiceAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_voice_from_template(
         self,
@@ -70,7 +71,7 @@ class VoiceAPI(Namespace):
         language: str | None = None,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Call one number and speak a template.
 
         Afilnet ``voice.sendvoicefromtemplate``. Error codes beyond the base ones: NO_CREDITS,
@@ -87,7 +88,7 @@ class VoiceAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_VOICE_FROM_TEMPLATE,
             {
                 "to": to,
@@ -98,6 +99,7 @@ class VoiceAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_voice_to_group(
         self,
@@ -107,7 +109,7 @@ class VoiceAPI(Namespace):
         message: str,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Call every contact of a group and speak a text.
 
         Afilnet ``voice.sendvoicetogroup``. Error codes beyond the base ones: NO_CREDITS,
@@ -123,7 +125,7 @@ class VoiceAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_VOICE_TO_GROUP,
             {
                 "countrycode": countrycode,
@@ -133,6 +135,7 @@ class VoiceAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def send_voice_to_group_from_template(
         self,
@@ -142,7 +145,7 @@ class VoiceAPI(Namespace):
         idtemplate: int,
         scheduledatetime: datetime | str | None = None,
         output: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Call every contact of a group and speak a template.
 
         Afilnet ``voice.sendvoicetogroupfromtemplate``. Error codes beyond the base ones:
@@ -158,7 +161,7 @@ class VoiceAPI(Namespace):
             output: Afilnet's output option, sent as given (its values are not documented).
                 Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_VOICE_TO_GROUP_FROM_TEMPLATE,
             {
                 "countrycode": countrycode,
@@ -168,12 +171,13 @@ class VoiceAPI(Namespace):
                 "output": output,
             },
         )
+        return result
 
     async def get_delivery_status(
         self,
         *,
         messages: Iterable[str | int] | str | int,
-    ) -> Any:
+    ) -> list[DeliveryStatus]:
         """Delivery status of voice calls.
 
         Afilnet ``voice.getdeliverystatus``. Error codes beyond the base ones: none.
@@ -181,9 +185,10 @@ class VoiceAPI(Namespace):
         Args:
             messages: Message ids, as the sends answered them.
         """
-        return await self._sender.invoke(
+        result: list[DeliveryStatus] = await self._sender.invoke(
             _GET_DELIVERY_STATUS,
             {
                 "messages": messages,
             },
         )
+        return result

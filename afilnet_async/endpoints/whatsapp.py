@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Literal
 
+from afilnet_async.models import SendResult
 from afilnet_async.namespace import Namespace
 from afilnet_async.params import ContactValue
 from afilnet_async.spec import method
@@ -29,7 +30,7 @@ class WhatsappAPI(Namespace):
         platformid: str,
         destination: str | int,
         message: str,
-    ) -> Any:
+    ) -> SendResult:
         """Send a WhatsApp message to one number.
 
         Afilnet ``whatsapp.sendmessage``. Error codes beyond the base ones: NO_CREDITS,
@@ -41,7 +42,7 @@ class WhatsappAPI(Namespace):
             destination: Mobile number with its country code.
             message: The message text.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_MESSAGE,
             {
                 "platformid": platformid,
@@ -49,6 +50,7 @@ class WhatsappAPI(Namespace):
                 "message": message,
             },
         )
+        return result
 
     async def send_file(
         self,
@@ -58,7 +60,7 @@ class WhatsappAPI(Namespace):
         type: Literal["image", "video", "document"],
         fileurl: str,
         message: str | None = None,
-    ) -> Any:
+    ) -> SendResult:
         """Send a file (image, video or document) by WhatsApp to one number.
 
         Afilnet ``whatsapp.sendfile``. Error codes beyond the base ones: NO_CREDITS,
@@ -72,7 +74,7 @@ class WhatsappAPI(Namespace):
             fileurl: Public https:// URL of the file.
             message: A caption for the file. Optional.
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_FILE,
             {
                 "platformid": platformid,
@@ -82,6 +84,7 @@ class WhatsappAPI(Namespace):
                 "message": message,
             },
         )
+        return result
 
     async def send_message_from_template(
         self,
@@ -90,7 +93,7 @@ class WhatsappAPI(Namespace):
         destination: str | int,
         idtemplate: int,
         params: Mapping[str, ContactValue],
-    ) -> Any:
+    ) -> SendResult:
         """Send a WhatsApp template message to one number.
 
         Afilnet ``whatsapp.sendmessagefromtemplate``. Error codes beyond the base ones:
@@ -103,7 +106,7 @@ class WhatsappAPI(Namespace):
             idtemplate: Template id.
             params: Template variables, e.g. {'name': 'Ann'} (sent as name:Ann).
         """
-        return await self._sender.invoke(
+        result: SendResult = await self._sender.invoke(
             _SEND_MESSAGE_FROM_TEMPLATE,
             {
                 "platformid": platformid,
@@ -112,3 +115,4 @@ class WhatsappAPI(Namespace):
                 "params": params,
             },
         )
+        return result

@@ -69,3 +69,18 @@ def reading(dialect: str) -> Iterator[None]:
 def text_of(result: Any) -> str:
     """A send's or a status read's result as text, whatever model or raw shape it came in."""
     return repr(result)
+
+
+def add_group(
+    emu: Any, user: str, main: str, *contacts: dict[str, str], fields: tuple[str, ...] = ("name",)
+) -> int:
+    """A group of ``user`` (type ``main``) with ``contacts``, arranged in the state directly."""
+    from afilnet_async.emulator import Group
+
+    owner = emu.state.find(user)
+    assert owner is not None, user
+    group = Group(emu.state.next_id(), owner, "arranged", main, [main, *fields])
+    emu.state.groups[group.id] = group
+    for values in contacts:
+        group.store(emu.state.next_id(), values)
+    return group.id

@@ -26,7 +26,9 @@ from typing import Any
 
 import pytest
 
-from afilnet_async.emulator import Emulator, Group, RunningServer
+from afilnet_async.emulator import Emulator, RunningServer
+
+from .helpers import add_group
 
 _BALANCE = """
 import json, sys
@@ -99,16 +101,6 @@ def _run_vendor_client(proxy: str, script: str, *args: str) -> dict[str, Any]:
     return answers
 
 
-def _group(emu: Emulator, main: str, *contacts: dict[str, str]) -> int:
-    owner = emu.state.find("demo")
-    assert owner is not None
-    group = Group(emu.state.next_id(), owner, "vendor", main, [main, "name"])
-    emu.state.groups[group.id] = group
-    for values in contacts:
-        group.store(emu.state.next_id(), values)
-    return group.id
-
-
 def test_the_vendor_package_is_the_documented_release() -> None:
     assert importlib.metadata.version("afilnet") == "1.0.1", (
         "install the vendor package: pip install afilnet==1.0.1 (part of the test extra)"
@@ -130,9 +122,9 @@ def _sent(answer: dict[str, Any], credits: str, count: int = 1) -> None:
 
 
 def test_vendor_messaging_functions(emu: Emulator, server: RunningServer) -> None:
-    mobiles = _group(emu, "mobile", {"mobile": "34600000001", "name": "Ann"},
-                     {"mobile": "34600000002", "name": "Bob"})  # fmt: skip
-    emails = _group(emu, "email", {"email": "ann@example.com", "name": "Ann"})
+    mobiles = add_group(emu, "demo", "mobile", {"mobile": "34600000001", "name": "Ann"},
+                        {"mobile": "34600000002", "name": "Bob"})  # fmt: skip
+    emails = add_group(emu, "demo", "email", {"email": "ann@example.com", "name": "Ann"})
     answers = _run_vendor_client(server.url, _MESSAGING, str(mobiles), str(emails))
 
     _sent(answers["sendSms"], "1")

@@ -1,16 +1,19 @@
 """The method handlers, keyed by (class, method), beside the library's spec of the methods.
 
-The emulator serves what it has handlers for. A method the spec lists without a handler here
-is answered HTTP 501 naming it, and :func:`missing_handlers` lists it (a test keeps that list
-empty); a handler the spec does not list is never reached (INCORRECT_METHOD). Adding a method
-takes one spec entry, one handler in its class's ``METHODS`` table, regenerated endpoints.
+Each Afilnet class of the spec has a module here named after it (``sms.py`` for ``sms``)
+whose ``METHODS`` table maps method names to handlers. The emulator serves what it has
+handlers for. A method the spec lists without a handler is answered HTTP 501 naming it, and
+:func:`missing_handlers` lists it (a test keeps that list empty); a handler the spec does not
+list is never reached (INCORRECT_METHOD). Adding a method takes one spec entry, one handler in
+its class's table, regenerated endpoints (a new class: a new module here).
 """
 
 from __future__ import annotations
 
+import importlib
+
 from afilnet_async.spec import METHODS, NAMESPACES, MethodSpec
 
-from . import email, group, sms, subaccount, user, voice, whatsapp
 from ._context import Context, Handler, Method, NoResult
 
 __all__ = [
@@ -25,15 +28,20 @@ __all__ = [
     "unspecified_handlers",
 ]
 
-_TABLES: dict[str, dict[str, Method]] = {
-    "user": user.METHODS,
-    "subaccount": subaccount.METHODS,
-    "group": group.METHODS,
-    "sms": sms.METHODS,
-    "email": email.METHODS,
-    "voice": voice.METHODS,
-    "whatsapp": whatsapp.METHODS,
-}
+
+def _table(api_class: str) -> dict[str, Method]:
+    """The ``METHODS`` table of the module named after ``api_class`` ({} if there is none)."""
+    try:
+        module = importlib.import_module(f"{__name__}.{api_class}")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"{__name__}.{api_class}":
+            raise
+        return {}
+    table: dict[str, Method] = module.METHODS
+    return table
+
+
+_TABLES = {namespace.api_class: _table(namespace.api_class) for namespace in NAMESPACES}
 HANDLERS: dict[tuple[str, str], Method] = {
     (api_class, name): method
     for api_class, table in _TABLES.items()

@@ -157,3 +157,15 @@ def test_bad_options_are_one_line(args: tuple[str, ...], message: str) -> None:
     assert done.returncode != 0
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_unreadable_transcript_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    done = subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
+        _cli("--port", "0", "--transcript", str(bad)), capture_output=True, text=True,
+        timeout=30, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "afilnet-doctor transcript" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -42,8 +42,10 @@ def _readers_are_tolerant() -> bool:
     The tolerant readers are being written beside these dialects; until they land, a reading
     failure in a non-vendor dialect is an expected failure, not a broken emulator.
     """
-    from afilnet_async.readers import read_result
-
+    try:
+        from afilnet_async.readers import read_result
+    except ImportError:  # the readers moved: assume they are the tolerant ones (strict tests)
+        return True
     try:
         contacts = read_result("contacts", {"list": [{"idcontact": "7", "mobile": "1"}]}, "t")
     except MalformedResponseError:

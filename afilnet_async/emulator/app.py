@@ -1,14 +1,6 @@
 """The emulator's ASGI application (Starlette): routes, fault application, counting.
 
-Paths (all under ``/api``, with or without the trailing slash):
-
-- ``/api/http/``   GET (query) or POST (form): credentials as ``user`` and ``password``;
-- ``/api/basic/``  GET or POST, credentials in ``Authorization: Basic``;
-- ``/api/json/``   POST of a JSON object, ``Authorization: Bearer <token>``;
-- ``/api/oauth/token``  POST form, RFC 6749 password grant.
-
-Absolute-form request targets (``GET http://www.afilnet.com/api/http/?...``, as sent through
-an HTTP proxy) are served as their path.
+The paths it serves, and why, are in ASSUMPTIONS.md ("Protocol").
 """
 
 from __future__ import annotations
@@ -28,7 +20,7 @@ from . import replies
 from .admin import ADMIN_PREFIX, admin_routes
 from .backend import Backend
 from .constants import API_PREFIX
-from .errors import ConnectionDropped
+from .exceptions import ConnectionDropped
 from .faults import FaultDecision
 from .protocol import Style, read_api_request, read_form
 from .replies import Reply
@@ -129,7 +121,7 @@ class ApiEndpoint:
         self.backend, self.style = backend, style
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = await read_api_request(self.style, Request(scope, receive))
+        request = await read_api_request(self.style, Request(scope, receive), self.backend.settings)
         if isinstance(request, Reply):
             await _send(request, scope, receive, send)
             return
@@ -145,7 +137,7 @@ class TokenEndpoint:
         self.backend = backend
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        form = await read_form(Request(scope, receive))
+        form = await read_form(Request(scope, receive), self.backend.settings)
         if isinstance(form, Reply):
             await _send(form, scope, receive, send)
             return

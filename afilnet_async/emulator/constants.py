@@ -7,6 +7,7 @@ from typing import Final
 __all__ = [
     "API_PREFIX",
     "DEFAULT_CHANNELS",
+    "DEFAULT_TEMPLATES",
     "DEFAULT_TOKEN_LIFETIME",
     "DEMO_BALANCE",
     "DEMO_PASSWORD",
@@ -18,6 +19,7 @@ __all__ = [
     "MAX_LATENCY",
     "MIN_SUBACCOUNT_PASSWORD",
     "MIN_TRANSFER",
+    "NO_ROUTE_EMAIL_TLD",
     "RATE_WINDOW",
 ]
 
@@ -42,16 +44,30 @@ MIN_TRANSFER: Final = 1.0
 #: Shortest sub-account password (INCORRECT_PASSWORD below it).
 MIN_SUBACCOUNT_PASSWORD: Final = 6
 
-#: OAuth2 access-token lifetime in seconds unless ``Faults.token_lifetime`` says otherwise.
+#: Templates every new account has, by id from 1: (subject, text). ``{name}`` placeholders are
+#: filled from a send's ``params`` (or, in group sends, from each contact's fields).
+DEFAULT_TEMPLATES: Final = (
+    ("Welcome", "Hello {name}, welcome!"),
+    ("Your code", "Your code is {code}"),
+    ("Reminder", "Dear {name}, see you on {date}."),
+)
+
+#: E-mail to a domain under this top-level domain (RFC 2606's ``.invalid``) has no route.
+NO_ROUTE_EMAIL_TLD: Final = "invalid"
+
+#: OAuth2 access-token lifetime in seconds unless ``ServerSettings.token_lifetime`` says
+#: otherwise.
 DEFAULT_TOKEN_LIFETIME: Final = 3600.0
 
-#: Longest GET request target (path + query) served; longer ones get HTTP 414. The vendor
-#: documents "about 4,000 characters"; the client refuses URLs over 4,000 before sending.
+#: Longest GET request target (path + query) served by default; longer ones get HTTP 414.
+#: The vendor documents "about 4,000 characters"; the client refuses URLs over 4,000 before
+#: sending. ``ServerSettings.max_get_target`` changes it.
 MAX_GET_TARGET: Final = 4096
-#: Largest request body read; larger ones get HTTP 413.
+#: Largest request body read by default; larger ones get HTTP 413
+#: (``ServerSettings.max_body_bytes``).
 MAX_BODY_BYTES: Final = 16 * 1024 * 1024
 
-#: Length in seconds of the sliding window of ``Faults.rps_limit``.
+#: Length in seconds of the sliding window of ``ServerSettings.rps_limit``.
 RATE_WINDOW: Final = 1.0
 #: No injected latency sample exceeds this many seconds (exponential tails are clipped).
 MAX_LATENCY: Final = 60.0

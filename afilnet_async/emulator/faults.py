@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 import attrs
 
-from .constants import DEFAULT_TOKEN_LIFETIME, MAX_LATENCY
+from .constants import MAX_LATENCY
+from .options import doc
 
 __all__ = ["FaultDecision", "FaultInjector", "FaultKind", "Faults", "LatencyDistribution"]
 
@@ -20,6 +21,7 @@ LatencyDistribution = Literal["fixed", "normal", "exponential"]
 FaultKind = Literal["rate_limit", "server_error", "drop", "applied_then_500"]
 
 _rate = [attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+_non_negative = attrs.validators.ge(0.0)
 
 
 def _as_tuple(statuses: Iterable[int]) -> tuple[int, ...]:
@@ -44,34 +46,78 @@ class Faults:
       a non-JSON body, nothing applied.
     - ``rate_drop``: the answer starts, then the connection is dropped; nothing applied.
     - ``rate_applied_then_500``: the call is applied, then answered 500 with a non-JSON body.
-    - ``token_lifetime``: seconds an OAuth2 access token lives.
-    - ``rps_limit``: accepted requests per account per sliding second; over it, 429 with
-      ``Retry-After`` the seconds until a slot frees (possibly fractional).
     - ``token_endpoint_faults``: apply latency and the rates to the token endpoint too.
+
+    ``token_lifetime`` and ``rps_limit`` are :class:`ServerSettings` now; given here (as
+    callers did before settings existed) they override the settings while these faults are in
+    force.
     """
 
-    latency: float = attrs.field(default=0.0, validator=attrs.validators.ge(0.0))
-    latency_jitter: float = attrs.field(default=0.0, validator=attrs.validators.ge(0.0))
+    latency: float = attrs.field(
+        default=0.0,
+        validator=_non_negative,
+        metadata=doc("Seconds from a request's arrival to its answer."),
+    )
+    latency_jitter: float = attrs.field(
+        default=0.0,
+        validator=_non_negative,
+        metadata=doc("Spread of the latency: +/- seconds (fixed), or the sd (normal)."),
+    )
     latency_distribution: LatencyDistribution = attrs.field(
-        default="fixed", validator=attrs.validators.in_(("fixed", "normal", "exponential"))
+        default="fixed",
+        validator=attrs.validators.in_(("fixed", "normal", "exponential")),
+        metadata=doc("How latency is drawn."),
     )
-    rate_429: float = attrs.field(default=0.0, validator=_rate)
-    retry_after: float = attrs.field(default=1.0, validator=attrs.validators.ge(0.0))
-    rate_502: float = attrs.field(default=0.0, validator=_rate)
-    rate_503: float = attrs.field(default=0.0, validator=_rate)
-    rate_5xx: float = attrs.field(default=0.0, validator=_rate)
+    rate_429: float = attrs.field(
+        default=0.0, validator=_rate, metadata=doc("Share of requests answered 429.")
+    )
+    retry_after: float = attrs.field(
+        default=1.0,
+        validator=_non_negative,
+        metadata=doc("Retry-After seconds of the injected 429s."),
+    )
+    rate_502: float = attrs.field(
+        default=0.0, validator=_rate, metadata=doc("Share of requests answered 502.")
+    )
+    rate_503: float = attrs.field(
+        default=0.0, validator=_rate, metadata=doc("Share of requests answered 503.")
+    )
+    rate_5xx: float = attrs.field(
+        default=0.0,
+        validator=_rate,
+        metadata=doc("Share of requests answered one of --status-5xx."),
+    )
     status_5xx: tuple[int, ...] = attrs.field(
-        default=(500, 502, 503, 504), converter=_as_tuple, validator=_statuses
+        default=(500, 502, 503, 504),
+        converter=_as_tuple,
+        validator=_statuses,
+        metadata=doc("The 5xx statuses --rate-5xx picks from (comma-separated)."),
     )
-    rate_drop: float = attrs.field(default=0.0, validator=_rate)
-    rate_applied_then_500: float = attrs.field(default=0.0, validator=_rate)
-    token_lifetime: float = attrs.field(
-        default=DEFAULT_TOKEN_LIFETIME, validator=attrs.validators.gt(0.0)
+    rate_drop: float = attrs.field(
+        default=0.0,
+        validator=_rate,
+        metadata=doc("Share of connections dropped mid-answer (nothing applied)."),
+    )
+    rate_applied_then_500: float = attrs.field(
+        default=0.0,
+        validator=_rate,
+        metadata=doc("Share of calls applied, then answered 500 (the lost answer)."),
+    )
+    token_endpoint_faults: bool = attrs.field(
+        default=False, metadata=doc("Apply latency and the rates to the OAuth2 token endpoint too.")
+    )
+    token_lifetime: float | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.gt(0.0)),
+        metadata=doc(
+            "Overrides ServerSettings.token_lifetime (kept for older callers).", legacy=True
+        ),
     )
     rps_limit: float | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.gt(0.0))
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.gt(0.0)),
+        metadata=doc("Overrides ServerSettings.rps_limit (kept for older callers).", legacy=True),
     )
-    token_endpoint_faults: bool = False
 
     def __attrs_post_init__(self) -> None:
         if sum(share for share, _, _ in self._shares()) > 1.0 + 1e-9:

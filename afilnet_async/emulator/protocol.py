@@ -7,7 +7,8 @@
 - ``json``: POST of a JSON object, the credentials a bearer token.
 
 Repeated keys: the last one wins. Blank values are kept (the dispatcher decides what blank
-means). Transport-level refusals come back as a :class:`Reply` instead (413, 414).
+means). Transport-level refusals come back as a :class:`Reply` instead (413, 414), at the
+limits of :class:`ServerSettings`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import attrs
 from starlette.requests import Request
 
 from . import replies
-from .constants import MAX_BODY_BYTES, MAX_GET_TARGET
 from .replies import Reply
+from .settings import ServerSettings
 
 __all__ = ["ApiRequest", "Style", "parse_basic", "parse_bearer", "read_api_request", "read_form"]
 
@@ -48,13 +49,16 @@ class ApiRequest:
         return f"{api_class}.{method}" if api_class.strip() and method.strip() else None
 
 
-async def _read_body(request: Request) -> bytes | None:
-    """The whole body, or ``None`` when it exceeds the size limit."""
+_DEFAULTS = ServerSettings()
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The whole body, or ``None`` when it exceeds ``limit`` bytes."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -85,17 +89,19 @@ def _pairs(text: str) -> dict[str, str]:
     return pairs
 
 
-async def read_form(request: Request) -> dict[str, str] | Reply:
+async def read_form(
+    request: Request, settings: ServerSettings = _DEFAULTS
+) -> dict[str, str] | Reply:
     """Query keys, then (on POST) ``application/x-www-form-urlencoded`` body keys over them."""
     if request.method == "GET":
         path = request.scope.get("raw_path") or request.scope["path"].encode()
         target = len(path) + 1 + len(request.scope["query_string"])
-        if target > MAX_GET_TARGET:
+        if target > settings.max_get_target:
             return replies.http_error(414, "URI Too Long")
     fields = _pairs(request.scope["query_string"].decode("latin-1"))
     if request.method != "POST":
         return fields
-    body = await _read_body(request)
+    body = await _read_body(request, settings.max_body_bytes)
     if body is None:
         return replies.http_error(413, "Content Too Large")
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -148,8 +154,8 @@ def _wire(value: object) -> str | None:
     return None  # pragma: no cover - json.loads yields nothing else
 
 
-async def _read_json(request: Request) -> dict[str, str] | Reply:
-    body = await _read_body(request)
+async def _read_json(request: Request, settings: ServerSettings) -> dict[str, str] | Reply:
+    body = await _read_body(request, settings.max_body_bytes)
     if body is None:
         return replies.http_error(413, "Content Too Large")
     try:
@@ -162,10 +168,15 @@ async def _read_json(request: Request) -> dict[str, str] | Reply:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-async def read_api_request(style: Style, request: Request) -> ApiRequest | Reply:
+async def read_api_request(
+    style: Style, request: Request, settings: ServerSettings = _DEFAULTS
+) -> ApiRequest | Reply:
     """Parse ``request`` in ``style``; a Reply when it is refused before any API logic."""
     header = request.headers.get("authorization")
-    fields = await (_read_json(request) if style == "json" else read_form(request))
+    if style == "json":
+        fields = await _read_json(request, settings)
+    else:
+        fields = await read_form(request, settings)
     if isinstance(fields, Reply):
         return fields
     user, password = (fields.pop(name, None) for name in _CREDENTIALS)

@@ -21,6 +21,7 @@ __all__ = [
     "bearer_error",
     "http_error",
     "lost_answer",
+    "not_implemented",
     "rate_limited",
     "seconds_header",
     "server_error",
@@ -60,26 +61,31 @@ def seconds_header(seconds: float) -> str:
     return f"{seconds:.3f}".rstrip("0").rstrip(".")
 
 
-def success(result: Any, *, has_result: bool = True) -> Reply:
-    """``{"status": "SUCCESS", "result": ...}`` (no ``result`` key when there is none)."""
-    return _json({"status": "SUCCESS", "result": result} if has_result else {"status": "SUCCESS"})
+def success(result: Any, *, has_result: bool = True, word: str = "SUCCESS") -> Reply:
+    """``{"status": "SUCCESS", "result": ...}`` (no ``result`` key when there is none).
+
+    ``word`` is the dialect's spelling of ``SUCCESS``.
+    """
+    return _json({"status": word, "result": result} if has_result else {"status": word})
 
 
-def api_error(code: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
-    """``{"status": "ERROR", "error": code}``."""
-    return _json({"status": "ERROR", "error": code}, status, headers)
+def api_error(
+    code: str, status: int = 200, headers: Mapping[str, str] | None = None, *, word: str = "ERROR"
+) -> Reply:
+    """``{"status": "ERROR", "error": code}`` (``word``: the dialect's spelling of ERROR)."""
+    return _json({"status": word, "error": code}, status, headers)
 
 
-def basic_auth_error(code: str) -> Reply:
+def basic_auth_error(code: str, *, word: str = "ERROR") -> Reply:
     """A credentials error on the Basic endpoint: 401 with a Basic challenge and the envelope."""
-    return api_error(code, 401, {"WWW-Authenticate": 'Basic realm="Afilnet", charset="UTF-8"'})
+    challenge = {"WWW-Authenticate": 'Basic realm="Afilnet", charset="UTF-8"'}
+    return api_error(code, 401, challenge, word=word)
 
 
-def bearer_error() -> Reply:
+def bearer_error(*, word: str = "ERROR") -> Reply:
     """A missing, unknown or expired bearer token (RFC 6750): 401 and INCORRECT_USER_PASSWORD."""
-    return api_error(
-        "INCORRECT_USER_PASSWORD", 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-    )
+    challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    return api_error("INCORRECT_USER_PASSWORD", 401, challenge, word=word)
 
 
 def token_granted(token: str, lifetime: float) -> Reply:
@@ -122,5 +128,10 @@ def lost_answer() -> Reply:
 
 
 def http_error(status: int, message: str) -> Reply:
-    """A protocol-level refusal (413, 414, ...) with a plain-text body."""
+    """A protocol-level refusal (413, 414, 501...) with a plain-text body."""
     return Reply(status, f"{status} {message}\n".encode(), _TEXT)
+
+
+def not_implemented(qualname: str) -> Reply:
+    """501: a method the spec lists but this emulator has no handler for."""
+    return http_error(501, f"Not Implemented: the emulator has no handler for {qualname}")

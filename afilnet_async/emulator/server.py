@@ -20,9 +20,10 @@ import attrs
 import uvicorn
 from starlette.types import ASGIApp
 
-from ..redaction import install_log_redaction
+from afilnet_async.redaction import install_log_redaction
+
 from .constants import API_PREFIX
-from .errors import ConnectionDropped, EmulatorError, PortInUseError
+from .exceptions import ConnectionDropped, EmulatorError, PortInUseError
 
 __all__ = ["RunningServer", "bind_socket", "run_foreground", "serve", "serve_in_thread"]
 

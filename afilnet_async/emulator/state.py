@@ -1,4 +1,5 @@
-"""The emulator's in-memory world: accounts (and sub-accounts), addresses, channels, groups.
+"""The emulator's in-memory world: accounts (and sub-accounts), addresses, channels, groups,
+templates and sent messages.
 
 Plain mutable records. Handlers change them synchronously, between two awaits of the app, so
 one asyncio loop needs no locks. Logins are matched case-insensitively; passwords exactly.
@@ -6,17 +7,30 @@ one asyncio loop needs no locks. Logins are matched case-insensitively; password
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
 
-from .constants import DEFAULT_CHANNELS, FIRST_ID
+from .constants import DEFAULT_CHANNELS, DEFAULT_TEMPLATES, FIRST_ID
 from .tokens import TokenStore
 
-__all__ = ["Account", "Address", "Channel", "EmulatorState", "Group", "Profile", "login_key"]
+__all__ = [
+    "Account",
+    "Address",
+    "Channel",
+    "EmulatorState",
+    "Group",
+    "Message",
+    "Profile",
+    "Template",
+    "fingerprint",
+    "login_key",
+]
 
 
 def login_key(login: str) -> str:
@@ -33,11 +47,11 @@ class Channel:
     active: bool = True
 
     def as_result(self) -> dict[str, Any]:
-        """The ``getchannels`` item."""
+        """The ``getchannels`` item (a dialect renders the flag)."""
         return {
             "channeltype": self.channeltype,
             "channelname": self.channelname,
-            "active": int(self.active),
+            "active": self.active,
         }
 
 
@@ -56,10 +70,10 @@ class Profile:
     address: str
 
     def as_result(self) -> dict[str, Any]:
-        """The fields in their answer form (flags as 0/1)."""
+        """The fields in their answer form (flags as bools: a dialect renders them)."""
         return {
             "namelastname": self.namelastname,
-            "iscompany": int(self.iscompany),
+            "iscompany": self.iscompany,
             "companyname": self.companyname,
             "documentid": self.documentid,
             "countrycode": self.countrycode,
@@ -84,13 +98,41 @@ class Address:
         return {
             "id": self.id,
             **self.profile.as_result(),
-            "verified": int(self.verified),
-            "addressverified": int(self.addressverified),
+            "verified": self.verified,
+            "addressverified": self.addressverified,
         }
 
 
 def _default_channels() -> dict[str, Channel]:
     return {name: Channel(name, name) for name in DEFAULT_CHANNELS}
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
+
+
+@attrs.define
+class Template:
+    """A message template of an account: ``{name}`` placeholders, and a subject for e-mail."""
+
+    id: int
+    text: str
+    subject: str = ""
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        """The text with each ``{key}`` replaced by ``values[key]`` ("" when not given)."""
+        return _PLACEHOLDER.sub(lambda match: values.get(match[1], ""), self.text)
+
+
+def _default_templates() -> dict[int, Template]:
+    return {
+        number: Template(number, text, subject)
+        for number, (subject, text) in enumerate(DEFAULT_TEMPLATES, start=1)
+    }
+
+
+def fingerprint(text: str) -> str:
+    """A short digest of a message's text (what the counters compare, not the text itself)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @attrs.define(eq=False)
@@ -107,6 +149,13 @@ class Account:
     addresses: dict[int, Address] = attrs.field(factory=dict, repr=False)
     channels: dict[str, Channel] = attrs.field(factory=_default_channels, repr=False)
     subaccounts: dict[str, Account] = attrs.field(factory=dict, repr=False)
+    templates: dict[int, Template] = attrs.field(factory=_default_templates, repr=False)
+
+    def add_template(self, text: str, subject: str = "") -> Template:
+        """A new template of this account, with the next id (ids start at 1)."""
+        number = max(self.templates, default=0) + 1
+        self.templates[number] = template = Template(number, text, subject)
+        return template
 
     def as_subaccount_result(self) -> dict[str, Any]:
         """The ``getsubaccounts`` item."""
@@ -114,7 +163,7 @@ class Account:
         return {
             "accountemail": self.user,
             "namelastname": details.get("namelastname", ""),
-            "iscompany": details.get("iscompany", 0),
+            "iscompany": details.get("iscompany", False),
             "companyname": details.get("companyname", ""),
             "documentid": details.get("documentid", ""),
             "language": self.language,
@@ -179,17 +228,42 @@ class Group:
         return {"idcontact": contact_id, **{name: values.get(name, "") for name in self.fields}}
 
 
+@attrs.frozen(eq=False)
+class Message:
+    """One message sent: by whom, by which class, to where, what, for how much, and when.
+
+    ``text`` is what the recipient gets (an e-mail's subject, a blank line, its body; a
+    WhatsApp file's type and URL, then its caption); ``sent_at`` is the emulator's clock.
+    """
+
+    id: int
+    owner: Account = attrs.field(repr=False)
+    api_class: str
+    destination: str
+    text: str = attrs.field(repr=False)
+    credits: float
+    sent_at: float
+    sender: str = ""
+    scheduled: str | None = None
+    fingerprint: str = attrs.field(repr=False)
+
+    @fingerprint.default
+    def _digest(self) -> str:
+        return fingerprint(self.text)
+
+
 @attrs.define
 class EmulatorState:
-    """Every account by login key, every group by id, the id sequences and the OAuth2 tokens."""
+    """Every account by login key, every group and message by id, the id sequence, the tokens."""
 
     accounts: dict[str, Account] = attrs.field(factory=dict)
     groups: dict[int, Group] = attrs.field(factory=dict)
+    messages: dict[int, Message] = attrs.field(factory=dict, repr=False)
     tokens: TokenStore = attrs.field(factory=TokenStore, repr=False)
     _ids: Iterator[int] = attrs.field(factory=lambda: itertools.count(FIRST_ID), repr=False)
 
     def next_id(self) -> int:
-        """A fresh id (one sequence for groups, contacts and addresses)."""
+        """A fresh id (one sequence for groups, contacts, addresses and messages)."""
         return next(self._ids)
 
     def add_account(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from .errors import ConnectionDropped
+from .exceptions import ConnectionDropped
 
 __all__ = ["EmulatorTransport"]
 

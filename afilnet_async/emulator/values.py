@@ -1,4 +1,5 @@
-"""Strict parsing of Afilnet's flat wire strings: ids, flags, amounts, fields, contacts.
+"""Strict parsing of Afilnet's flat wire strings: ids, flags, amounts, fields, contacts,
+numbers, senders, addresses, URLs, dates and message ids.
 
 Every malformed value raises :class:`ApiError` with MISSING_COMPULSORY_PARAM (the parameter
 is there but unusable), except where a caller maps "unparseable" to its own code.
@@ -9,19 +10,30 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import datetime
 
-from .errors import ApiError
+from .exceptions import ApiError
 
 __all__ = [
+    "FILE_TYPES",
     "MALFORMED",
     "is_email",
+    "is_phone",
     "parse_amount",
     "parse_contact",
     "parse_contacts",
+    "parse_country_prefix",
+    "parse_datetime",
+    "parse_email",
     "parse_field_name",
     "parse_fields",
+    "parse_file_type",
     "parse_flag",
+    "parse_https_url",
     "parse_id",
+    "parse_message_ids",
+    "parse_phone",
+    "parse_sender",
 ]
 
 MALFORMED = "MISSING_COMPULSORY_PARAM"
@@ -128,3 +140,85 @@ def parse_contacts(text: str) -> list[dict[str, str]]:
         else:
             parsed.append({key.strip(): _cell(value) for key, value in row.items()})
     return parsed
+
+
+_DIGITS = re.compile(r"^[0-9]{6,15}$")
+_NUMERIC_SENDER = re.compile(r"^\+?[0-9]{1,15}$")
+_HTTPS_URL = re.compile(r"^https://[^\s/?#]+\S*$")
+_COUNTRY_PREFIX = re.compile(r"^(?:[A-Za-z]{2}|\+?[0-9]{1,4})$")
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+FILE_TYPES = ("image", "video", "document")
+
+
+def parse_phone(text: str) -> str:
+    """A mobile number: 6 to 15 digits (with the country code, no ``+``); else malformed."""
+    number = text.strip()
+    if not _DIGITS.match(number):
+        raise ApiError(MALFORMED)
+    return number
+
+
+def is_phone(text: str) -> bool:
+    """Whether ``text`` (trimmed) is 6 to 15 digits."""
+    return bool(_DIGITS.match(text.strip()))
+
+
+def parse_sender(text: str) -> str:
+    """A sender: up to 11 characters, or a number of up to 15 digits; else malformed."""
+    sender = text.strip()
+    if len(sender) > 11 and not _NUMERIC_SENDER.match(sender):
+        raise ApiError(MALFORMED)
+    return sender
+
+
+def parse_email(text: str) -> str:
+    """An e-mail address shaped ``local@domain.tld``; else malformed."""
+    address = text.strip()
+    if not is_email(address):
+        raise ApiError(MALFORMED)
+    return address
+
+
+def parse_file_type(text: str) -> str:
+    """``image``, ``video`` or ``document``; else malformed."""
+    value = text.strip()
+    if value not in FILE_TYPES:
+        raise ApiError(MALFORMED)
+    return value
+
+
+def parse_https_url(text: str) -> str:
+    """An ``https://`` URL with a host; else malformed."""
+    url = text.strip()
+    if not _HTTPS_URL.match(url):
+        raise ApiError(MALFORMED)
+    return url
+
+
+def parse_country_prefix(text: str) -> str:
+    """An alpha-2 code (``es``) or a calling code (``34``, ``+34``); else malformed."""
+    value = text.strip()
+    if not _COUNTRY_PREFIX.match(value):
+        raise ApiError(MALFORMED)
+    return value
+
+
+def parse_datetime(text: str) -> str:
+    """``YYYY-MM-DD HH:MM[:SS]``, returned as given (trimmed); else malformed."""
+    value = text.strip()
+    for pattern in _DATETIME_FORMATS:
+        try:
+            datetime.strptime(value, pattern)  # naive: the account's local time
+        except ValueError:
+            continue
+        return value
+    raise ApiError(MALFORMED)
+
+
+def parse_message_ids(text: str) -> list[str]:
+    """Comma-separated message ids, blanks dropped; none at all is malformed."""
+    ids = [item.strip() for item in text.split(",")]
+    kept = [item for item in ids if item]
+    if not kept:
+        raise ApiError(MALFORMED)
+    return kept

@@ -21,9 +21,15 @@ def strategy(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def emu() -> Emulator:
-    """A fresh emulator with the demo account."""
-    return Emulator.demo()
+def dialect() -> str:
+    """The answer dialect of ``emu`` (parametrize ``dialect`` to run a test in several)."""
+    return "vendor"
+
+
+@pytest.fixture
+def emu(dialect: str) -> Emulator:
+    """A fresh emulator with the demo account, answering in ``dialect``."""
+    return Emulator.demo(dialect=dialect)
 
 
 @pytest.fixture

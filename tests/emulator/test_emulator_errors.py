@@ -1,8 +1,11 @@
-"""Every documented error code, through the real client over loopback, with every strategy.
+"""Every documented error code, through the real client over loopback, with every strategy,
+in the ``vendor`` dialect and the ``php`` one (the only one whose error envelopes differ:
+``status`` in lower case).
 
 Typed coroutines where the client's own validation lets the bad value through; otherwise
 ``client.call(...)``, which sends any string as given. One emulator serves the module from a
-thread; each test works in accounts of its own.
+thread; each test works in accounts of its own. The messaging methods' codes, method by
+method, are in test_emulator_messaging.py.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from afilnet_async import (
     BalanceError,
     BearerAuth,
     ConflictError,
+    DestinationError,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
@@ -61,9 +65,20 @@ class World:
         return email
 
 
+ENVELOPE_DIALECTS = ("vendor", "php")
+
+
+@pytest.fixture(params=ENVELOPE_DIALECTS)
+def envelope_dialect(request: pytest.FixtureRequest, shared_emu: Emulator) -> str:
+    """The shared emulator switched to ``vendor`` or ``php`` for this test."""
+    name: str = request.param
+    shared_emu.dialect = name
+    return name
+
+
 @pytest.fixture
 async def world(
-    shared_emu: Emulator, shared_server: RunningServer, strategy: str
+    shared_emu: Emulator, shared_server: RunningServer, strategy: str, envelope_dialect: str
 ) -> AsyncIterator[World]:
     reseller, plain, other = unique_name(), unique_name(), unique_name()
     shared_emu.add_account(reseller, PASSWORD, reseller=True, balance=100)
@@ -89,8 +104,9 @@ Case = Callable[[World], Awaitable[object]]
 
 async def _contact_twice(w: World) -> None:
     idgroup = await w.group()
-    await w.client.group.add_contact(idgroup=idgroup, contact={"mobile": "346", "name": "a"})
-    await w.client.group.add_contact(idgroup=idgroup, contact={"mobile": "346", "name": "b"})
+    contact = {"mobile": "34600000000", "name": "a"}
+    await w.client.group.add_contact(idgroup=idgroup, contact=contact)
+    await w.client.group.add_contact(idgroup=idgroup, contact={**contact, "name": "b"})
 
 
 async def _unknown_contact(w: World) -> None:
@@ -163,7 +179,7 @@ CASES: dict[str, tuple[str, type[AfilnetAPIError], Case]] = {
     "incorrect-class": (
         "INCORRECT_CLASS",
         InvalidRequestError,
-        lambda w: w.client.call("sms", "sendsms"),
+        lambda w: w.client.call("fax", "sendfax"),
     ),
     "incorrect-method": (
         "INCORRECT_METHOD",
@@ -296,6 +312,16 @@ CASES: dict[str, tuple[str, type[AfilnetAPIError], Case]] = {
         BalanceError,
         lambda w: _transfer(w, "ten"),
     ),
+    "no-credits": (  # the plain account has no balance
+        "NO_CREDITS",
+        BalanceError,
+        lambda w: w.plain.sms.send_sms(from_="Shop", to="34600000000", sms="hi"),
+    ),
+    "no-route": (
+        "NO_ROUTE_AVAILABLE",
+        DestinationError,
+        lambda w: w.client.sms.send_sms(from_="Shop", to="99600000000", sms="hi"),
+    ),
 }
 
 
@@ -324,7 +350,9 @@ CREDENTIALS = {
 
 
 @pytest.mark.parametrize("code", list(CREDENTIALS))
-async def test_credential_errors(shared_server: RunningServer, strategy: str, code: str) -> None:
+async def test_credential_errors(
+    shared_server: RunningServer, strategy: str, code: str, envelope_dialect: str
+) -> None:
     user, password = CREDENTIALS[code]
     auth = make_auth(strategy, user, password)
     async with AfilnetClient(auth, base_url=shared_server.base_url, max_retries=0) as client:
@@ -338,7 +366,7 @@ async def test_credential_errors(shared_server: RunningServer, strategy: str, co
 
 
 async def test_unknown_bearer_token_is_incorrect_user_password(
-    shared_server: RunningServer,
+    shared_server: RunningServer, envelope_dialect: str
 ) -> None:
     auth = BearerAuth("not-a-token")
     async with AfilnetClient(auth, base_url=shared_server.base_url, max_retries=0) as client:
@@ -347,14 +375,18 @@ async def test_unknown_bearer_token_is_incorrect_user_password(
     assert raised.value.code == "INCORRECT_USER_PASSWORD"
 
 
-async def test_credentials_precede_everything(shared_server: RunningServer) -> None:
+async def test_credentials_precede_everything(
+    shared_server: RunningServer, envelope_dialect: str
+) -> None:
     """No user at all, not even a class: MISSING_USER wins (raw HTTP, nothing but a query)."""
     async with httpx.AsyncClient(base_url=shared_server.base_url) as http:
         nothing = await http.get("http/")
         no_password = await http.get("http/", params={"user": "demo"})
         wrong = await http.get("http/", params={"user": "demo", "password": "x", "class": "nope"})
         no_class = await http.get("http/", params={"user": "demo", "password": "demo"})
-    assert [r.json()["error"] for r in (nothing, no_password, wrong, no_class)] == [
+    answers = [r.json() for r in (nothing, no_password, wrong, no_class)]
+    assert [a["error"] for a in answers] == [
         "MISSING_USER", "MISSING_PASSWORD", "INCORRECT_USER_PASSWORD", "MISSING_CLASS",
     ]  # fmt: skip
+    assert {a["status"] for a in answers} == {"ERROR" if envelope_dialect == "vendor" else "error"}
     assert {r.status_code for r in (nothing, no_password, wrong, no_class)} == {200}

@@ -16,10 +16,11 @@ from afilnet_async import (
     BearerAuth,
     FormAuth,
     OAuth2Auth,
+    OutcomeUnknownError,
     RateLimitError,
     ServerError,
 )
-from afilnet_async.emulator import Emulator, Faults, RunningServer
+from afilnet_async.emulator import Emulator, Faults, RunningServer, ServerSettings
 
 Connect = Callable[..., AfilnetClient]
 
@@ -53,8 +54,12 @@ async def test_5xx_applies_nothing(
     emu.faults = faults
     async with connect("query", "demo", "demo") as client:
         with pytest.raises(ServerError) as raised:
+            await client.group.get_contacts(idgroup=1)
+        with pytest.raises(OutcomeUnknownError) as unknown:  # not safe to repeat: not retried
             await client.group.create_group(name="g", type="mobile", fields=["mobile"])
     assert raised.value.status_code == status
+    assert isinstance(unknown.value.cause, ServerError)
+    assert unknown.value.cause.status_code == status
     assert emu.state.groups == {}
     assert emu.counters.applied == 0
 
@@ -62,8 +67,9 @@ async def test_5xx_applies_nothing(
 async def test_dropped_connection(emu: Emulator, connect: Connect) -> None:
     emu.faults = Faults(rate_drop=1.0)
     async with connect("basic", "demo", "demo") as client:
-        with pytest.raises(AfilnetConnectionError):
+        with pytest.raises(OutcomeUnknownError) as raised:
             await client.group.create_group(name="g", type="mobile", fields=["mobile"])
+    assert isinstance(raised.value.cause, AfilnetConnectionError)
     assert emu.state.groups == {}
     assert emu.counters.faults["drop"] == 1
     assert not emu.counters.by_status  # the answer never completed
@@ -80,9 +86,10 @@ async def test_dropped_connection_in_process() -> None:
 async def test_applied_then_500(emu: Emulator, connect: Connect) -> None:
     emu.faults = Faults(rate_applied_then_500=1.0)
     async with connect("form", "demo", "demo") as client:
-        with pytest.raises(ServerError) as raised:
+        with pytest.raises(OutcomeUnknownError) as raised:
             await client.group.create_group(name="lost answer", type="mobile", fields=["mobile"])
-    assert raised.value.status_code == 500
+    assert isinstance(raised.value.cause, ServerError)
+    assert raised.value.cause.status_code == 500
     [group] = emu.state.groups.values()
     assert group.name == "lost answer"
     assert emu.counters.applied == 1
@@ -196,3 +203,30 @@ def test_fault_rates_are_validated() -> None:
         Faults(status_5xx=(404,))
     with pytest.raises(ValueError, match="rate_502"):
         Faults(rate_502=1.5)
+
+
+async def test_server_settings_and_the_legacy_fault_fields(emu: Emulator, connect: Connect) -> None:
+    """token_lifetime and rps_limit live in ServerSettings; Faults still accepts them (older
+    callers) and then overrides the settings while those faults are in force."""
+    emu.settings = ServerSettings(token_lifetime=0.3, rps_limit=2)
+    async with connect("oauth2", "demo", "demo") as client:
+        await client.user.get_balance()
+        await client.user.get_balance()
+        with pytest.raises(RateLimitError):
+            await client.user.get_balance()
+        emu.clock.advance(1.0)  # frees the rate window and expires the token alike
+        await client.user.get_balance()
+    assert emu.counters.tokens_issued == 2
+    emu.faults = Faults(rps_limit=100, token_lifetime=60)
+    async with connect("oauth2", "demo", "demo") as client:
+        for _ in range(5):
+            await client.user.get_balance()
+    emu.faults = Faults()  # the settings' values again
+    async with connect("form", "demo", "demo") as client:
+        emu.clock.advance(1.0)
+        await client.user.get_balance()
+        await client.user.get_balance()
+        with pytest.raises(RateLimitError):
+            await client.user.get_balance()
+    with pytest.raises(TypeError, match="ServerSettings"):
+        emu.settings = Faults()  # type: ignore[assignment]

@@ -7,7 +7,7 @@ import statistics
 import pytest
 
 from afilnet_async.emulator.countries import COUNTRIES, country_by_alpha2, country_by_alpha3
-from afilnet_async.emulator.errors import ApiError
+from afilnet_async.emulator.exceptions import ApiError
 from afilnet_async.emulator.faults import FaultInjector, Faults
 from afilnet_async.emulator.protocol import parse_basic, parse_bearer
 from afilnet_async.emulator.ratelimit import SlidingWindowLimiter

@@ -7,8 +7,10 @@ from typing import Any
 
 import attrs
 
-from ..errors import ApiError
-from ..state import Account, EmulatorState, Group
+from ..exceptions import ApiError
+from ..settings import ServerSettings
+from ..shapes import RAW, Shape
+from ..state import Account, EmulatorState, Group, Message
 from ..values import parse_id
 
 __all__ = ["Context", "Handler", "Method", "NoResult", "group_of"]
@@ -20,12 +22,18 @@ class NoResult:
 
 @attrs.define
 class Context:
-    """One authenticated call: the world, the caller, its parameters, and what it stored."""
+    """One authenticated call: the world, the caller, its parameters, and what it did.
+
+    ``now`` is the emulator's clock at the call; ``sent`` collects the messages it sent.
+    """
 
     state: EmulatorState
     account: Account
     params: Mapping[str, str]
+    settings: ServerSettings = attrs.field(factory=ServerSettings)
+    now: float = 0.0
     contacts_stored: int = 0
+    sent: list[Message] = attrs.field(factory=list)
 
     def get(self, name: str) -> str:
         """The parameter's value ("" when absent)."""
@@ -41,11 +49,13 @@ Handler = Callable[[Context], Any]
 
 @attrs.frozen
 class Method:
-    """A handler; whether success changes state; params whose blankness it reports itself."""
+    """A handler; whether success changes state; params whose blankness it reports itself;
+    the shape of its result (how a dialect writes it)."""
 
     handler: Handler
     mutating: bool = False
     reports_blank: frozenset[str] = frozenset()
+    shape: Shape = RAW
 
 
 def group_of(ctx: Context) -> Group:

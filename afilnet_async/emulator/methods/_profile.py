@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..countries import country_by_alpha2
-from ..errors import ApiError
+from ..exceptions import ApiError
 from ..state import Profile
 from ..values import parse_flag, parse_id
 from ._context import Context

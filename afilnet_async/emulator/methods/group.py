@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..countries import country_by_alpha3
-from ..errors import ApiError
+from ..exceptions import ApiError
+from ..shapes import COLUMNS, Record, Records
 from ..state import Group
 from ..values import parse_contact, parse_contacts, parse_field_name, parse_fields, parse_id
 from ._context import Context, Method, NoResult, group_of
@@ -140,17 +141,21 @@ def deletecontact(ctx: Context) -> type[NoResult]:
     return NoResult
 
 
+_CONTACT = Record(numbers=frozenset({"idcontact"}))
+
 METHODS: dict[str, Method] = {
-    "creategroup": Method(creategroup, mutating=True),
-    "getgroupcolumns": Method(getgroupcolumns),
+    "creategroup": Method(creategroup, mutating=True, shape=Record(numbers=frozenset({"idgroup"}))),
+    "getgroupcolumns": Method(getgroupcolumns, shape=COLUMNS),
     "addcolumntogroup": Method(addcolumntogroup, mutating=True),
     "deletecolumnfromgroup": Method(deletecolumnfromgroup, mutating=True),
     "deletegroup": Method(deletegroup, mutating=True),
     "assigncountrytogroup": Method(assigncountrytogroup, mutating=True),
-    "getcontacts": Method(getcontacts),
-    "getcontact": Method(getcontact),
-    "addcontact": Method(addcontact, mutating=True),
-    "addcontactlist": Method(addcontactlist, mutating=True),
+    "getcontacts": Method(getcontacts, shape=Records(_CONTACT, key="idcontact")),
+    "getcontact": Method(getcontact, shape=_CONTACT),
+    "addcontact": Method(addcontact, mutating=True, shape=_CONTACT),
+    "addcontactlist": Method(
+        addcontactlist, mutating=True, shape=Record(numbers=frozenset({"added", "invalid"}))
+    ),
     "modifycontact": Method(modifycontact, mutating=True),
     "deletecontact": Method(deletecontact, mutating=True),
 }

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..constants import MIN_SUBACCOUNT_PASSWORD, MIN_TRANSFER
-from ..errors import ApiError
+from ..exceptions import ApiError
+from ..shapes import Record, Records
 from ..state import Account, login_key
 from ..values import is_email, parse_amount
 from ._context import Context, Method, NoResult
@@ -90,12 +91,14 @@ def transferbalance(ctx: Context) -> type[NoResult]:
     return NoResult
 
 
+_SUBACCOUNT = Record(numbers=frozenset({"cityid", "balance"}), flags=frozenset({"iscompany"}))
+
 METHODS: dict[str, Method] = {
     "addsubaccount": Method(addsubaccount, mutating=True, reports_blank=frozenset(_ADD_REQUIRED)),
     "modifysubaccount": Method(
         modifysubaccount, mutating=True, reports_blank=frozenset(_MODIFY_REQUIRED)
     ),
-    "getsubaccounts": Method(getsubaccounts),
+    "getsubaccounts": Method(getsubaccounts, shape=Records(_SUBACCOUNT, key="accountemail")),
     "deletesubaccount": Method(deletesubaccount, mutating=True),
     "transferbalance": Method(transferbalance, mutating=True),
 }

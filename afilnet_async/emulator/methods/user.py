@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..shapes import BALANCE, Record, Records
 from ..state import Address
 from ..values import parse_flag, parse_id
 from ._context import Context, Method, NoResult
@@ -12,9 +13,9 @@ from ._profile import check_flags, read_profile
 __all__ = ["METHODS"]
 
 
-def getbalance(ctx: Context) -> dict[str, float]:
-    """``{"balance": <float>}``."""
-    return {"balance": ctx.account.balance}
+def getbalance(ctx: Context) -> float:
+    """The balance (a dialect writes it bare or in an object)."""
+    return ctx.account.balance
 
 
 def addaddress(ctx: Context) -> type[NoResult]:
@@ -53,13 +54,19 @@ def modifychannel(ctx: Context) -> type[NoResult]:
     return NoResult
 
 
+_ADDRESS = Record(
+    numbers=frozenset({"id", "cityid"}),
+    flags=frozenset({"iscompany", "verified", "addressverified"}),
+)
+_CHANNEL = Record(flags=frozenset({"active"}))
+
 METHODS: dict[str, Method] = {
-    "getbalance": Method(getbalance),
+    "getbalance": Method(getbalance, shape=BALANCE),
     "addaddress": Method(
         addaddress, mutating=True, reports_blank=frozenset({"countrycode", "cityid", "cityname"})
     ),
     "deleteaddress": Method(deleteaddress, mutating=True),
-    "getaddresses": Method(getaddresses),
-    "getchannels": Method(getchannels),
+    "getaddresses": Method(getaddresses, shape=Records(_ADDRESS, key="id")),
+    "getchannels": Method(getchannels, shape=Records(_CHANNEL)),
     "modifychannel": Method(modifychannel, mutating=True),
 }

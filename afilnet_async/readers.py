@@ -394,6 +394,15 @@ def _first(item: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any] |
     return None
 
 
+def _first_flag(item: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any] | None:
+    """The first of ``names`` that ``item`` holds with a flag: ``false`` and ``""`` are
+    values here (False), only null says nothing."""
+    for name in names:
+        if item.get(name) is not None:
+            return name, item[name]
+    return None
+
+
 def _object(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise _Misfit(f"not an object ({describe(item)})")
@@ -489,7 +498,7 @@ def _channel_item(key: str | None, item: Any, request_id: str | None) -> Channel
         name = _as_text(found[1], found[0]) if found else key
         if not name:
             raise _Misfit(f"a channel without a name ({describe(item)})")
-        active = _first(item, _CHANNEL_ACTIVE)
+        active = _first_flag(item, _CHANNEL_ACTIVE)
         kind = _first(item, _CHANNEL_TYPES)
         return Channel(
             channelname=name,

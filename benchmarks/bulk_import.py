@@ -153,7 +153,7 @@ def _child_peak_rss(remote: RemoteEmulator, rows: int, from_file: bool) -> dict[
     generated dicts, or a Spanish-Excel CSV read with read_contacts (``from_file``)."""
     command = [sys.executable, "-m", "benchmarks.bulk_import", "--memory-child", str(rows),
                "--base-url", remote.base_url, *(["--from-file"] if from_file else [])]  # fmt: skip
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     figures: dict[str, float] = json.loads(output)
     return figures
 
@@ -200,7 +200,8 @@ async def _memory_child(base_url: str, rows: int, from_file: bool) -> None:
                 report = await client.group.import_contacts(
                     idgroup, contacts(rows), main_field="mobile"
                 )
-    assert report.imported + report.failed == rows and report.imported >= rows * 0.97
+    assert report.imported + report.failed == rows
+    assert report.imported >= rows * 0.97  # about one row in 50 repeats another
     print(json.dumps({"rows": rows, "peak_rss_mib": _peak_rss_mib(), "before_mib": before}))
 
 

@@ -219,6 +219,8 @@ CHANNELS = [
     pytest.param(["sms", "email"], [Channel("sms"), Channel("email")], id="names-only"),
     pytest.param([{"channelname": "sms"}], [Channel("sms")], id="active-not-said"),
     pytest.param({"sms": None}, [Channel("sms")], id="active-null"),
+    pytest.param([{"channelname": "sms", "active": False}, {"channelname": "email", "active": ""}],
+                 [Channel("sms", False), Channel("email", False)], id="active-false-is-off"),
     pytest.param(None, [], id="null"),
     pytest.param([], [], id="empty-list"),
     pytest.param({}, [], id="empty-object"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import ssl
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -12,6 +13,7 @@ import httpx
 
 from .auth.base import AuthStrategy
 from .call import Call
+from .config import settings_from_env
 from .errors import ConfigurationError
 from .params import encode_raw_arguments
 from .redaction import install_log_redaction
@@ -176,6 +178,28 @@ class AfilnetClient:
 
         for attribute, namespace_class in NAMESPACE_CLASSES.items():
             setattr(self, attribute, namespace_class(self._session))
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        auth_style: str | None = None,
+        **options: Any,
+    ) -> AfilnetClient:
+        """A client configured by ``AFILNET_USER``, ``AFILNET_PASSWORD`` (or ``AFILNET_TOKEN``),
+        ``AFILNET_AUTH``, ``AFILNET_BASE_URL`` and ``AFILNET_COUNTRY``, as the ``afilnet``
+        command reads them; ``auth_style`` and ``options`` (``base_url=``, ``timeout=``...)
+        win over the environment. A missing variable is a ConfigurationError naming it."""
+        settings = settings_from_env(
+            environ,
+            auth_style=auth_style,
+            base_url=options.pop("base_url", None),
+            default_country=options.pop("default_country", None),
+        )
+        if settings.base_url is not None:
+            options["base_url"] = settings.base_url
+        return cls(settings.auth, default_country=settings.default_country, **options)
 
     @classmethod
     def _derived(cls, session: Session) -> AfilnetClient:

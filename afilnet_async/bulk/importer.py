@@ -138,8 +138,7 @@ class _Import(BulkRun[Chunk]):
 
     async def _finish_ok(self, chunk: Chunk, sent: Chunk) -> None:
         """Every row of ``chunk`` is in the group: ``sent`` by this run, the rest found there."""
-        if self.journal is not None:
-            await self.record(self.journal.record_confirmed, chunk)
+        await self.record("confirmed", chunk)
         self.imported += len(chunk.rows)
         self.reconciled += len(chunk.rows) - len(sent.rows)
         self._progress()
@@ -233,11 +232,9 @@ class _Import(BulkRun[Chunk]):
             "addcontactlist",
             {"idgroup": str(self.idgroup), "contacts": to_send.contacts},
         )
-        journal = self.journal
 
         async def record_sent() -> None:
-            if journal is not None:
-                await self.record(journal.record_sent, chunk)
+            await self.record("sent", chunk)
 
         try:
             await self.send(call, before=record_sent)

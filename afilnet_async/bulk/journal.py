@@ -1,10 +1,15 @@
 """The bulk journal: an append-only, fsync'd JSON-lines record of work sent and confirmed.
 
 Each record names a range of input rows (a chunk of an import, one message of a send), its
-fingerprint and what happened: ``sent`` (it went out; the outcome is not known yet) or
-``confirmed`` (Afilnet accepted it; a send adds the message id and credits). A later run with
-the same journal and the same input skips what was confirmed and treats what was only sent
-as of unknown outcome (an import reconciles it; a send reports it, never sends it again).
+fingerprint and what happened: ``sent`` (it went out; the outcome is not known yet),
+``confirmed`` (Afilnet accepted it; a send adds the message id and credits) or ``released``
+(it certainly was not applied: it may go out again). A later run with the same journal and
+the same input skips what was confirmed and treats what was only sent as of unknown outcome
+(an import reconciles it; a send reports it, never sends it again).
+
+Records are buffered and made durable together (:meth:`Journal.buffer`, :meth:`Journal.sync`):
+a bulk run waits for the sync that covers its record before it sends, and concurrent senders
+share one fsync (group commit).
 A torn last line (a crash mid-write) is ignored; anything else unreadable is an error rather
 than a guess.
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
@@ -99,6 +105,10 @@ def _load(path: Path, header: Mapping[str, Any]) -> list[JournalRange]:
         for record in records[1:]:
             start, end = record["rows"]
             known = ranges.get(start)
+            if record["event"] == "released":  # certainly not applied: as if never sent
+                if known is not None and known.state == "sent":
+                    del ranges[start]
+                continue
             if known is None or known.state == "sent":
                 confirmed = record["event"] == "confirmed"
                 state: Literal["confirmed", "sent"] = "confirmed" if confirmed else "sent"
@@ -110,15 +120,21 @@ def _load(path: Path, header: Mapping[str, Any]) -> list[JournalRange]:
 
 
 class Journal:
-    """Append-only record of one bulk run; every write is flushed and fsync'd.
+    """Append-only record of one bulk run; every record is fsync'd before it counts.
 
     ``header`` identifies the run (``{"idgroup": 12}`` for an import): a journal written for
-    another one is refused. OS errors are :class:`JournalError`.
+    another one is refused. OS errors are :class:`JournalError`. :meth:`buffer` may be called
+    from the event loop while :meth:`sync` runs in a worker thread.
     """
 
     def __init__(self, path: str | os.PathLike[str], header: Mapping[str, Any]) -> None:
         self.path = Path(path)
         self.ranges: list[JournalRange] = []
+        self._lock = threading.Lock()
+        self._buffered: list[str] = []
+        self._last_rows: tuple[int, int] | None = None
+        self._broken: JournalError | None = None  # a failed write: every later sync fails too
+        self.queued = self.synced = 0  # records buffered / made durable so far
         try:
             if self.path.exists() and self.path.stat().st_size:
                 self.ranges = _load(self.path, header)
@@ -134,30 +150,61 @@ class Journal:
             ) from None
 
     def _write(self, record: Mapping[str, object]) -> None:
-        try:
-            self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
-            self._file.flush()
-            os.fsync(self._file.fileno())
-        except OSError as error:
-            rows = record.get("rows")
-            span = (rows[0], rows[1]) if isinstance(rows, list) else None
-            raise JournalError(
-                f"{self.path}: could not record ({error.strerror or error})", path=self.path,
-                rows=span,
-            ) from None  # fmt: skip
+        self.buffer(record)
+        self.sync()
 
-    def _event(self, event: str, unit: Recorded, details: Mapping[str, Any]) -> None:
+    def buffer(self, record: Mapping[str, object]) -> int:
+        """Queue ``record`` (nothing durable yet); its number, for :meth:`sync`."""
+        line = json.dumps(record, separators=(",", ":")) + "\n"
+        rows = record.get("rows")
+        with self._lock:
+            self._buffered.append(line)
+            if isinstance(rows, list):
+                self._last_rows = (rows[0], rows[1])
+            self.queued += 1
+            return self.queued
+
+    def sync(self) -> int:
+        """Write, flush and fsync every buffered record; the number of the last one synced."""
+        if self._broken is not None:
+            raise JournalError(*self._broken.args, path=self.path, rows=self._broken.rows)
+        with self._lock:
+            lines, self._buffered = self._buffered, []
+            upto, rows = self.queued, self._last_rows
+        if lines:
+            try:
+                self._file.write("".join(lines))
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            except OSError as error:
+                self._broken = JournalError(
+                    f"{self.path}: could not record ({error.strerror or error})",
+                    path=self.path, rows=rows,
+                )  # fmt: skip
+                raise JournalError(*self._broken.args, path=self.path, rows=rows) from None
+        self.synced = max(self.synced, upto)
+        return upto
+
+    def event(self, event: str, unit: Recorded, **details: Any) -> int:
+        """Buffer the record of ``event`` for ``unit``; its number."""
         rows = [unit.start, unit.end]
-        self._write({"event": event, "rows": rows, "fingerprint": unit.fingerprint, **details})
+        return self.buffer({"event": event, "rows": rows, "fingerprint": unit.fingerprint,
+                            **details})  # fmt: skip
 
     def record_sent(self, unit: Recorded) -> None:
         """Before a unit goes out: if the run dies now, the next one must treat it as unknown."""
-        self._event("sent", unit, {})
+        self.event("sent", unit)
+        self.sync()
 
     def record_confirmed(self, unit: Recorded, **details: Any) -> None:
         """After Afilnet confirmed the unit (a send adds its ``messageid`` and ``credits``)."""
-        self._event("confirmed", unit, details)
+        self.event("confirmed", unit, **details)
+        self.sync()
 
     def close(self) -> None:
-        """Close the file (records already written are durable)."""
-        self._file.close()
+        """Close the file (records already synced are durable; buffered ones are synced)."""
+        try:
+            if self._broken is None:
+                self.sync()
+        finally:
+            self._file.close()

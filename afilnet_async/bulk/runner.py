@@ -21,7 +21,7 @@ from ..call import Call
 from ..errors import AfilnetError, RateLimitError
 from ..retry import RetryPolicy
 from ..sender import Sender
-from .journal import Journal
+from .journal import Journal, Recorded
 from .limiter import AdaptiveLimiter, RateLimiter
 
 __all__ = ["BulkRun", "raise_single"]
@@ -69,15 +69,28 @@ class BulkRun(Generic[Unit]):
         self.policy = policy
         self.aborted: AfilnetError | None = None
         self.requests = self.retries = self.rate_limited = 0
-        self._journal_lock = anyio.Lock()
+        self._syncing: anyio.Event | None = None
 
     # -- journal ----------------------------------------------------------------------------
 
-    async def record(self, write: Callable[..., None], *args: Any, **details: Any) -> None:
-        """One journal write, off the event loop, one at a time."""
-        if self.journal is not None:
-            async with self._journal_lock:
-                await anyio.to_thread.run_sync(lambda: write(*args, **details))
+    async def record(self, event: str, unit: Recorded, **details: Any) -> None:
+        """Record ``event`` for ``unit`` and return once it is durable. Records of concurrent
+        units share one fsync (group commit), made off the event loop."""
+        journal = self.journal
+        if journal is None:
+            return
+        number = journal.event(event, unit, **details)
+        while journal.synced < number:
+            syncing = self._syncing
+            if syncing is not None:
+                await syncing.wait()
+                continue
+            syncing = self._syncing = anyio.Event()
+            try:
+                await anyio.to_thread.run_sync(journal.sync)
+            finally:
+                self._syncing = None
+                syncing.set()
 
     # -- sending ----------------------------------------------------------------------------
 

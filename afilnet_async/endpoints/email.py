@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from afilnet_async.bulk.sends import EmailBulkSends
 from afilnet_async.models import DeliveryStatus, SendResult
 from afilnet_async.namespace import Namespace
 from afilnet_async.params import ContactValue
@@ -21,7 +22,7 @@ _SEND_EMAIL_TO_GROUP_FROM_TEMPLATE = method("email.sendemailtogroupfromtemplate"
 _GET_DELIVERY_STATUS = method("email.getdeliverystatus")
 
 
-class EmailAPI(Namespace):
+class EmailAPI(EmailBulkSends, Namespace):
     """The Afilnet ``email`` methods: e-mail to an address or a group, and delivery status."""
 
     __slots__ = ()

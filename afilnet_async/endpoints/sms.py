@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from afilnet_async.bulk.sends import SmsBulkSends
 from afilnet_async.models import DeliveryStatus, SendResult
 from afilnet_async.namespace import Namespace
 from afilnet_async.params import ContactValue
@@ -21,7 +22,7 @@ _SEND_SMS_TO_GROUP_FROM_TEMPLATE = method("sms.sendsmstogroupfromtemplate")
 _GET_DELIVERY_STATUS = method("sms.getdeliverystatus")
 
 
-class SmsAPI(Namespace):
+class SmsAPI(SmsBulkSends, Namespace):
     """The Afilnet ``sms`` methods: SMS to a number or a group, and delivery status."""
 
     __slots__ = ()

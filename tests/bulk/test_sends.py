@@ -215,6 +215,9 @@ async def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
 # --- the acceptance run: ambiguous faults, a cancellation at ~40 %, a resumed run ----------
 
 
+SWEEP_FIGURES = ("sent", "failed", "unknown", "not_sent", "resumed", "credits")
+
+
 async def sweep(size: int, journal: Path) -> dict[str, Any]:
     """``size`` personalised SMS under 10 % ambiguous faults, cancelled at about 40 %,
     then resumed with the same journal: the counts, and what the emulator sent."""
@@ -253,10 +256,8 @@ async def sweep(size: int, journal: Path) -> dict[str, Any]:
         "messages": size,
         "sent by the emulator when cancelled": sent_at_cancel,
         "report after the resumed run": {
-            k: v
-            for k, v in resumed.summary().items()
-            if k in ("sent", "failed", "unknown", "not_sent", "resumed", "credits")
-        },  # fmt: skip
+            k: v for k, v in resumed.summary().items() if k in SWEEP_FIGURES
+        },
         "messages the emulator sent": emu.counters.messages_sent,
         "sent twice": len(emu.counters.duplicates()),
     }

@@ -89,15 +89,15 @@ class Session:
 
     async def invoke(self, spec: MethodSpec, arguments: Mapping[str, Any]) -> Any:
         """Validate, send (retrying what the policy allows for ``spec``) and read the result."""
-        params = encode_arguments(spec, arguments, default_country=self.default_country)
-        call = Call(spec.api_class, spec.api_method, params)
         request_id = new_request_id()
-        result = await self.send(call, idempotent=spec.idempotent, request_id=request_id)
         try:
-            return read_result(spec.result, result, spec.qualname, request_id)
-        except AfilnetError as error:
+            params = encode_arguments(spec, arguments, default_country=self.default_country)
+        except AfilnetError as error:  # nothing was sent, but the id still names the call
             error.request_id = request_id
             raise
+        call = Call(spec.api_class, spec.api_method, params)
+        result = await self.send(call, idempotent=spec.idempotent, request_id=request_id)
+        return read_result(spec.result, result, spec.qualname, request_id)
 
     async def send_once(self, call: Call) -> Any:
         """Send ``call`` exactly once and return its result; every failure is raised as itself

@@ -80,6 +80,8 @@ async def fails_with(client, api, answer) -> AfilnetError:
     api["api"].mock(return_value=answer, side_effect=None)
     with pytest.raises(AfilnetError) as caught:
         await client.user.get_balance()
+    request_id = caught.value.request_id  # every error names the call it ended
+    assert request_id is not None and len(request_id) == 8
     return caught.value
 
 

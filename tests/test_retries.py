@@ -233,13 +233,15 @@ async def test_each_attempt_is_logged_at_debug(make_client, api, sleeps, caplog)
     caplog.set_level(logging.DEBUG, logger="afilnet_async")
     client = make_client("query", retry=sleeps.policy(2))
     api["api"].side_effect = httpx.Response(503)
-    with pytest.raises(ServerError):
+    with pytest.raises(ServerError) as caught:
         await client.subaccount.get_subaccounts()
     records = attempt_records(caplog)
     assert len(records) == 3
     assert all(r.levelno == logging.DEBUG for r in records)
+    request_id = caught.value.request_id
     for number, record in enumerate(records, start=1):
         assert "subaccount.getsubaccounts" in record.message
+        assert f"[{request_id}]" in record.message  # one id on every attempt of the call
         assert f"attempt {number}/3" in record.message
         assert "ServerError" in record.message
 

@@ -9,6 +9,7 @@ import statistics
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -23,7 +24,15 @@ from .bulk_import import _new_group, contacts
 from .bulk_import import memory as bulk_memory
 from .remote import RemoteEmulator
 
-__all__ = ["baseline", "client_cpu", "machine", "memory", "per_call", "throughput"]
+__all__ = [
+    "baseline",
+    "client_cpu",
+    "machine",
+    "memory",
+    "per_call",
+    "send_bulk_throughput",
+    "throughput",
+]
 
 
 # 1. Per-call cost ------------------------------------------------------------------------------
@@ -245,3 +254,33 @@ def machine() -> dict[str, Any]:
         "httpx": httpx.__version__,
         "platform": platform.platform(terse=True),
     }
+
+
+# 6. Bulk sends ------------------------------------------------------------------------------------
+
+
+async def send_bulk_throughput(
+    remote: RemoteEmulator, messages: int, latency: float, concurrency: int, journal: Path
+) -> dict[str, Any]:
+    """Personalised SMS through ``client.sms.send_bulk`` at ``latency`` and ``concurrency``,
+    with and without a journal: seconds against the ideal (messages x latency / concurrency)."""
+    remote.set_faults(latency=latency)
+    remote.set_settings(price_sms=0)
+    rows = [{"mobile": f"3460{n:07d}", "name": f"Person {n}"} for n in range(messages)]
+    ideal = messages * latency / concurrency
+    figures: dict[str, Any] = {
+        "messages": messages, "latency_s": latency, "concurrency": concurrency, "ideal_s": ideal,
+    }  # fmt: skip
+    async with AfilnetClient(FormAuth("demo", "demo"), base_url=remote.base_url) as client:
+        for label, path in (("without_journal", None), ("with_journal", journal)):
+            started = time.perf_counter()
+            report = await client.sms.send_bulk(
+                rows, text="Hola {name}", from_="Shop", concurrency=concurrency, journal=path
+            )
+            took = time.perf_counter() - started
+            if report.sent != messages:
+                raise RuntimeError(f"send_bulk sent {report.sent} of {messages}")
+            figures[label] = {"seconds": took, "of_ideal": took / ideal,
+                              "messages_per_s": messages / took}  # fmt: skip
+    remote.set_faults()
+    return figures

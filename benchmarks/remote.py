@@ -39,6 +39,10 @@ class RemoteEmulator:
         """Replace the faults in force (``latency=0.05``, ``rate_429=0.04``, ...)."""
         self._control.put("_emulator/faults", json=faults).raise_for_status()
 
+    def set_settings(self, **settings: Any) -> None:
+        """Replace the server settings in force (``price_sms=0``, ``delivery_delay=1``, ...)."""
+        self._control.put("_emulator/settings", json=settings).raise_for_status()
+
     def close(self) -> None:
         self._control.close()
 

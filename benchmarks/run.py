@@ -14,6 +14,7 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,10 @@ async def collect(quick: bool) -> dict[str, Any]:
         figures["baseline"] = await measures.baseline(remote, 20_000 // scale, 0.02, 200, 8)
         figures["client_cpu"] = await measures.client_cpu(remote, 200_000 // scale, [200, 1000])
         figures["memory"] = measures.memory(remote, 100_000 // scale, 1_000_000 // scale)
+        with tempfile.TemporaryDirectory() as scratch:
+            figures["send_bulk"] = await measures.send_bulk_throughput(
+                remote, 2_000 // scale * 2 if quick else 2_000, 0.05, 10, Path(scratch) / "j"
+            )
     figures["seconds"] = time.perf_counter() - started
     return figures
 
@@ -50,6 +55,7 @@ def markdown(figures: dict[str, Any]) -> str:
     """The results as the README's table."""
     m, call, thr = figures["machine"], figures["per_call"], figures["throughput"]
     base, cpu, mem = figures["baseline"], figures["client_cpu"], figures["memory"]
+    sends = figures["send_bulk"]
     lines = [
         f"Measured {m['date']} on {m['cores']} cores, Python {m['python']}, httpx {m['httpx']}"
         f" ({m['platform']}){' — quick mode' if figures['quick'] else ''}; the emulator in its"
@@ -75,6 +81,12 @@ def markdown(figures: dict[str, Any]) -> str:
         f"**{mem['file_peak_rss_mib'][1]:.1f} MiB** ({mem['file_before_import_mib'][1]:.1f} MiB "
         f"before the import), {mem['file_growth_mib']:+.1f} MiB over {mem['rows'][0]:,} rows "
         f"(the duplicate index: about 20 bytes a row) |",
+        f"| send_bulk: {sends['messages']:,} personalised SMS, {sends['latency_s'] * 1000:.0f} ms "
+        f"latency, concurrency {sends['concurrency']} (ideal {sends['ideal_s']:.2f} s) | "
+        f"{sends['without_journal']['seconds']:.2f} s, "
+        f"**{sends['without_journal']['of_ideal']:.2f}x** the ideal; with a journal "
+        f"{sends['with_journal']['seconds']:.2f} s, "
+        f"**{sends['with_journal']['of_ideal']:.2f}x** |",
         f"| client CPU: validation + chunking + encoding, no I/O | "
         f"**{cpu['pipeline_rows_per_cpu_s']:,.0f} rows/s** on one core |",
     ]

@@ -201,13 +201,6 @@ class AfilnetClient:
             options["base_url"] = settings.base_url
         return cls(settings.auth, default_country=settings.default_country, **options)
 
-    @classmethod
-    def _derived(cls, session: Session) -> AfilnetClient:
-        client = cls.__new__(cls)
-        client._owns_http = False
-        client._session = session
-        client._attach_namespaces()
-        return client
 
     def with_options(
         self,
@@ -235,7 +228,7 @@ class AfilnetClient:
                 raise ConfigurationError("max_response_bytes must be a positive number of bytes")
             changes["max_response_bytes"] = max_response_bytes
         changes["lifecycle"] = Lifecycle(parent=self._session.lifecycle)
-        return AfilnetClient._derived(self._session.derive(**changes))
+        return _DerivedClient(self._session.derive(**changes))
 
     def __repr__(self) -> str:
         return f"AfilnetClient(base_url='{self._session.base_url}', auth={self._session.auth!r})"
@@ -288,6 +281,16 @@ class AfilnetClient:
         spec = by_qualname.get(f"{api_class}.{api_method}")
         call = Call(api_class, api_method, encode_raw_arguments(params))
         return await self._session.send(call, idempotent=spec.idempotent if spec else False)
+
+
+class _DerivedClient(AfilnetClient):
+    """A client :meth:`AfilnetClient.with_options` made: it shares the session's pool, auth
+    and token cache with the client it came from, and never closes that pool."""
+
+    def __init__(self, session: Session) -> None:
+        self._owns_http = False
+        self._session = session
+        self._attach_namespaces()
 
 
 def _country(code: str | None) -> str | None:

@@ -120,10 +120,11 @@ class Faults:
     )
 
     def __attrs_post_init__(self) -> None:
-        if sum(share for share, _, _ in self._shares()) > 1.0 + 1e-9:
+        if sum(share for share, _, _ in self.shares()) > 1.0 + 1e-9:
             raise ValueError("the fault rates must not sum above 1")
 
-    def _shares(self) -> tuple[tuple[float, FaultKind, tuple[int, ...]], ...]:
+    def shares(self) -> tuple[tuple[float, FaultKind, tuple[int, ...]], ...]:
+        """Each fault: its share of requests, its kind and the HTTP statuses it answers with."""
         return (
             (self.rate_429, "rate_limit", (429,)),
             (self.rate_502, "server_error", (502,)),
@@ -136,7 +137,7 @@ class Faults:
     @property
     def any_rate(self) -> bool:
         """Whether some request may draw a fault."""
-        return any(share > 0 for share, _, _ in self._shares())
+        return any(share > 0 for share, _, _ in self.shares())
 
 
 @attrs.frozen
@@ -178,7 +179,7 @@ class FaultInjector:
         if not faults.any_rate:
             return FaultDecision(delay)
         roll = self._rng.random()
-        for share, kind, statuses in faults._shares():
+        for share, kind, statuses in faults.shares():
             if roll < share:
                 status = self._rng.choice(statuses) if statuses else None
                 return FaultDecision(delay, kind, status)

@@ -56,7 +56,7 @@ async def test_client_in_process_with_every_strategy(emu: Emulator, strategy: st
     assert emu.counters.by_status[200] == 2 + (strategy == "oauth2")
 
 
-async def test_the_client_closes_its_in_process_pool(emu: Emulator) -> None:
+async def test_the_client_closes_its_in_process_pool_of_connections(emu: Emulator) -> None:
     client = emu.client(FormAuth("demo", "demo"))
     await client.aclose()
     assert client.is_closed

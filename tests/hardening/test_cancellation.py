@@ -211,7 +211,7 @@ async def test_a_call_cancelled_at_every_step_over_loopback(
     assert open_fds() <= fds
 
 
-async def test_cancelled_calls_do_not_starve_a_small_pool(loopback: Any) -> None:
+async def test_cancelled_calls_do_not_starve_a_pool_of_two_connections(loopback: Any) -> None:
     """One client with two pooled connections, its calls cancelled (``Task.cancel()``) after
     0..40 steps: afterwards its calls still get connections (httpcore alone leaves a
     cancelled request's connection busy, and two of those make every later call wait out the

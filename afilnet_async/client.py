@@ -201,7 +201,6 @@ class AfilnetClient:
             options["base_url"] = settings.base_url
         return cls(settings.auth, default_country=settings.default_country, **options)
 
-
     def with_options(
         self,
         *,

@@ -186,20 +186,12 @@ class Journal:
         return upto
 
     def event(self, event: str, unit: Recorded, **details: Any) -> int:
-        """Buffer the record of ``event`` for ``unit``; its number."""
+        """Buffer the record of ``event`` (``sent`` before a unit goes out, ``confirmed`` after
+        Afilnet accepted it, with a send's ``messageid`` and ``credits``, ``released`` when it
+        certainly was not applied) for ``unit``; its number for :meth:`sync`."""
         rows = [unit.start, unit.end]
         return self.buffer({"event": event, "rows": rows, "fingerprint": unit.fingerprint,
                             **details})  # fmt: skip
-
-    def record_sent(self, unit: Recorded) -> None:
-        """Before a unit goes out: if the run dies now, the next one must treat it as unknown."""
-        self.event("sent", unit)
-        self.sync()
-
-    def record_confirmed(self, unit: Recorded, **details: Any) -> None:
-        """After Afilnet confirmed the unit (a send adds its ``messageid`` and ``credits``)."""
-        self.event("confirmed", unit, **details)
-        self.sync()
 
     def close(self) -> None:
         """Close the file (records already synced are durable; buffered ones are synced)."""

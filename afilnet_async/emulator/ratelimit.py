@@ -38,7 +38,3 @@ class SlidingWindowLimiter:
             return max(times[0] + window - now, 0.001)
         times.append(now)
         return None
-
-    def clear(self) -> None:
-        """Forget every accepted request."""
-        self._accepted.clear()

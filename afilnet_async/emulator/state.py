@@ -308,7 +308,3 @@ class EmulatorState:
             account.parent.subaccounts.pop(key, None)
         for group_id in [gid for gid, g in self.groups.items() if g.owner is account]:
             del self.groups[group_id]
-
-    def contact_count(self) -> int:
-        """How many contacts are stored in all groups."""
-        return sum(len(group.contacts) for group in self.groups.values())

@@ -23,9 +23,10 @@ def _chunk(start: int, end: int) -> Chunk:
 def test_a_journal_remembers_confirmed_and_only_sent_chunks(tmp_path: Path) -> None:
     path = tmp_path / "import.journal"
     journal = Journal(path, {"kind": "import", "idgroup": 12})
-    journal.record_sent(_chunk(0, 3))
-    journal.record_confirmed(_chunk(0, 3))
-    journal.record_sent(_chunk(3, 6))
+    journal.event("sent", _chunk(0, 3))
+    journal.event("confirmed", _chunk(0, 3))
+    journal.event("sent", _chunk(3, 6))
+    journal.sync()
     journal.close()
     reopened = Journal(path, {"kind": "import", "idgroup": 12})
     reopened.close()
@@ -39,7 +40,8 @@ def test_a_journal_remembers_confirmed_and_only_sent_chunks(tmp_path: Path) -> N
 def test_a_line_torn_by_a_crash_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "import.journal"
     journal = Journal(path, {"kind": "import", "idgroup": 12})
-    journal.record_confirmed(_chunk(0, 3))
+    journal.event("confirmed", _chunk(0, 3))
+    journal.sync()
     journal.close()
     with path.open("a") as handle:
         handle.write('{"event":"confirmed","rows":[3,')

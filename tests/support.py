@@ -20,6 +20,7 @@ from afilnet_async import (
     OAuth2Auth,
     QueryAuth,
 )
+from afilnet_async.spec import NAMESPACES, method
 
 BASE_URL = "https://www.afilnet.com/api/"
 TOKEN_URL = BASE_URL + "oauth/token"
@@ -204,10 +205,11 @@ EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {**DOCUMENTED_EXAMPLES, **MESSAGI
 
 
 def coroutine(client: AfilnetClient, qualname: str) -> Callable[..., Awaitable[Any]]:
-    """``client.group.add_contact_list`` for ``"group.addcontactlist"``."""
-    namespace, name = PUBLIC_NAMES[qualname]
-    method: Callable[..., Awaitable[Any]] = getattr(getattr(client, namespace), name)
-    return method
+    """``client.group.add_contact_list`` for ``"group.addcontactlist"`` (names from the spec)."""
+    spec = method(qualname)
+    namespace = next(n.attribute for n in NAMESPACES if n.api_class == spec.api_class)
+    bound: Callable[..., Awaitable[Any]] = getattr(getattr(client, namespace), spec.name)
+    return bound
 
 
 async def call_with(client: AfilnetClient, qualname: str, **overrides: Any) -> Any:

@@ -315,6 +315,26 @@ def test_close_stops_the_loop_and_leaves_no_thread(emu: Emulator) -> None:
     derived.close()
 
 
+def test_close_lets_calls_in_other_threads_finish(served: tuple[Emulator, RunningServer]) -> None:
+    emu, server = served
+    client = AfilnetClient(DEMO, base_url=server.base_url, max_retries=0)
+    client.user.get_balance()
+    emu.faults = Faults(latency=0.5)
+    answers: list[Any] = []
+    try:
+        slow = threading.Thread(target=lambda: answers.append(client.user.get_balance()))
+        slow.start()
+        time.sleep(0.1)  # the slow call is on the loop
+        client.close()  # waits for it, then closes the pool
+        slow.join(5)
+    finally:
+        emu.faults = Faults()
+    assert [answer.balance for answer in answers] == [1000]
+    assert _portal_threads() == []
+    with pytest.raises(ClientClosedError):
+        client.user.get_balance()
+
+
 def test_a_client_never_used_closes_without_a_thread_left() -> None:
     before = set(threading.enumerate())
     client = AfilnetClient(DEMO)  # the real API's URL: nothing is sent

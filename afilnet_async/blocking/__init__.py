@@ -21,9 +21,10 @@ these do. The package's name already says async, so the module names the excepti
 How it works: the blocking client builds the async client (same constructor arguments,
 ``from_env``, ``with_options``, ``call``) and runs each call's coroutine on a private event
 loop thread: an anyio blocking portal, one per client, started by the first call and
-stopped by :meth:`AfilnetClient.close` (or the end of a ``with`` block), which closes the
-async client first and then joins the thread. There is no second transport: the
-requests, retries, validation, models and exceptions are the async client's own.
+stopped by :meth:`AfilnetClient.close` (or the end of a ``with`` block), which lets calls
+running in other threads finish, closes the async client and then joins the thread. There
+is no second transport: the requests, retries, validation, models and exceptions are the
+async client's own.
 
 - Threads: any number may share one client. The portal hands each call to the loop
   thread-safely; the calls run concurrently there, over one connection pool.
@@ -47,9 +48,10 @@ also mirrors every public coroutine of the mixins a namespace ``extends`` in the
 ``sms.send_bulk`` needs no blocking code by hand:
 
 1. write it as a coroutine method of a mixin (like ``ContactImports``) in a module with
-   ``from __future__ import annotations``, every name its annotations use importable from
-   that module at run time (defined there, imported there, or listed in its ``__all__``;
-   not only under ``TYPE_CHECKING``), and literal defaults;
+   ``from __future__ import annotations`` and literal defaults, where every name its
+   annotations use is bound at run time (not only under ``TYPE_CHECKING``). Classes and
+   functions are imported from where they are defined; a type alias (like ``Rows``) must be
+   listed in the mixin module's ``__all__``;
 2. list the mixin in the namespace's ``extends`` in ``afilnet_async/spec/methods.toml``
    (which the async side needs anyway);
 3. run ``python -m tools.generate``: ``client.sms.send_bulk(...)`` now blocks too, and the

@@ -179,8 +179,9 @@ class AfilnetClient:
         self.close()
 
     def close(self) -> None:
-        """Close the async client (its connection pool, unless a caller's ``http_client``),
-        then stop the event loop and join its thread. Calls still running finish first.
+        """Refuse new calls, wait for those running in other threads, close the async client
+        (its connection pool, unless a caller's ``http_client``), then stop the event loop and
+        join its thread. Later calls raise ClientClosedError.
 
         On a client from :meth:`with_options`, only that client is stopped; the loop and the
         pool belong to the client it was derived from. Idempotent.

@@ -4,8 +4,8 @@ A :class:`Portal` starts its thread on the first call (a client that is never us
 thread, and a client built at import time, before a server forks its workers, starts its loop
 in the worker that uses it). Any number of threads may submit calls at once: the portal
 hands each to the loop thread-safely and the calls run concurrently there, on the async
-client's one connection pool. :meth:`Portal.close` runs the client's ``aclose()`` on the loop,
-stops it and joins its thread.
+client's one connection pool. :meth:`Portal.close` refuses new calls, waits for the running
+ones, runs the client's ``aclose()`` on the loop, stops it and joins its thread.
 """
 
 from __future__ import annotations
@@ -40,11 +40,13 @@ class Portal:
     """One event loop thread shared by a blocking client and the clients derived from it."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._manager: contextlib.AbstractContextManager[BlockingPortal] | None = None
         self._portal: BlockingPortal | None = None
         self._thread_id: int | None = None
-        self._closed = False
+        self._closed = False  # no new calls
+        self._stopped = False  # the loop is stopped (or was never needed)
+        self._active = 0  # calls submitted and not yet returned
 
     @property
     def closed(self) -> bool:
@@ -56,8 +58,8 @@ class Portal:
         """Whether the loop thread is running now."""
         return self._portal is not None
 
-    def _running(self) -> BlockingPortal:
-        """The running portal, started now if this is the first call."""
+    def _enter(self) -> BlockingPortal:
+        """The running portal (started now if this is the first call), one more call counted."""
         with self._lock:
             if self._closed:
                 raise ClientClosedError("this AfilnetClient is closed")
@@ -66,7 +68,14 @@ class Portal:
                 portal = manager.__enter__()
                 self._thread_id = portal.call(threading.get_ident)
                 self._manager, self._portal = manager, portal
+            self._active += 1
             return self._portal
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._active -= 1
+            if not self._active:
+                self._lock.notify_all()
 
     def _check_thread(self) -> None:
         if self._thread_id is not None and threading.get_ident() == self._thread_id:
@@ -78,7 +87,7 @@ class Portal:
         loop and given :data:`UNWIND_TIMEOUT` seconds to unwind before the interruption goes on.
         """
         self._check_thread()
-        portal = self._running()
+        portal = self._enter()
         finished = threading.Event()
 
         async def call() -> T:
@@ -89,27 +98,28 @@ class Portal:
 
         try:
             future: Future[T] = portal.start_task_soon(call)
-        except RuntimeError:  # stopped between _running() and here: a concurrent close()
-            raise ClientClosedError("this AfilnetClient is closed") from None
-        try:
-            return future.result()
-        except BaseException:
-            if not future.done():  # interrupted while waiting, not the call's own error
-                future.cancel()
-                finished.wait(UNWIND_TIMEOUT)
-            raise
+            try:
+                return future.result()
+            except BaseException:
+                if not future.done():  # interrupted while waiting, not the call's own error
+                    future.cancel()
+                    finished.wait(UNWIND_TIMEOUT)
+                raise
+        finally:
+            self._leave()
 
     def close(self, aclose: Callable[[], Awaitable[None]]) -> None:
-        """Run ``aclose()`` on the loop (if it ever started), then stop it and join its thread.
-
-        Calls still running on the loop finish first; new ones raise ClientClosedError.
-        Idempotent.
+        """Refuse new calls, wait for the running ones, run ``aclose()`` on the loop, then stop
+        the loop and join its thread. New calls raise ClientClosedError. Idempotent.
         """
         self._check_thread()
         with self._lock:
-            if self._closed:
-                return
             self._closed = True
+            while self._active:  # calls from other threads: let them finish
+                self._lock.wait()
+            if self._stopped:
+                return
+            self._stopped = True
             manager, portal = self._manager, self._portal
             self._manager = self._portal = None
         if manager is None or portal is None:  # never started: nothing was opened on a loop

@@ -36,6 +36,12 @@ _ON_LOOP = (
 )
 
 
+def _name_thread() -> int:
+    """Name the loop's thread (start_blocking_portal's ``name=`` is recent); its ident."""
+    threading.current_thread().name = THREAD_NAME
+    return threading.get_ident()
+
+
 class Portal:
     """One event loop thread shared by a blocking client and the clients derived from it."""
 
@@ -64,9 +70,9 @@ class Portal:
             if self._closed:
                 raise ClientClosedError("this AfilnetClient is closed")
             if self._portal is None:
-                manager = start_blocking_portal("asyncio", name=THREAD_NAME)
+                manager = start_blocking_portal("asyncio")
                 portal = manager.__enter__()
-                self._thread_id = portal.call(threading.get_ident)
+                self._thread_id = portal.call(_name_thread)
                 self._manager, self._portal = manager, portal
             self._active += 1
             return self._portal
@@ -123,7 +129,7 @@ class Portal:
             manager, portal = self._manager, self._portal
             self._manager = self._portal = None
         if manager is None or portal is None:  # never started: nothing was opened on a loop
-            with start_blocking_portal("asyncio", name=THREAD_NAME) as once:
+            with start_blocking_portal("asyncio") as once:
                 once.call(aclose)
             return
         try:

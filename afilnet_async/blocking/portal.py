@@ -59,11 +59,6 @@ class Portal:
         """Whether :meth:`close` was called."""
         return self._closed
 
-    @property
-    def started(self) -> bool:
-        """Whether the loop thread is running now."""
-        return self._portal is not None
-
     def _enter(self) -> BlockingPortal:
         """The running portal (started now if this is the first call), one more call counted."""
         with self._lock:

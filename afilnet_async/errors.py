@@ -280,4 +280,17 @@ def api_error_for(code: str, status_code: int = 200) -> AfilnetAPIError:
 
 
 class ClientClosedError(AfilnetError, RuntimeError):
-    """The client was used after ``aclose()`` (or after its ``async with`` block ended)."""
+    """The client was used after ``aclose()`` (or after its ``async with`` block ended), or
+    was closed while the call was in flight.
+
+    ``nothing_applied`` is false only in the second case, once the request may have reached
+    Afilnet: a call that is not safe to repeat then raises :class:`OutcomeUnknownError`
+    with this error as its cause.
+    """
+
+    def __init__(self, message: str, *, nothing_applied: bool = True) -> None:
+        super().__init__(message)
+        self.nothing_applied = nothing_applied
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, self.__dict__))

@@ -32,6 +32,7 @@ from .errors import (
     AfilnetError,
     AfilnetHTTPStatusError,
     AfilnetTransportError,
+    ClientClosedError,
     MalformedResponseError,
     RateLimitError,
     ResponseTooLargeError,
@@ -116,6 +117,8 @@ class RetryPolicy:
             if self._retry_after_too_long(error.retry_after):
                 return FailureKind.FINAL
             return FailureKind.RETRY
+        if isinstance(error, ClientClosedError):
+            return FailureKind.FINAL if error.nothing_applied else FailureKind.AMBIGUOUS
         if isinstance(error, AfilnetTransportError | ServerError):
             return FailureKind.RETRY if error.nothing_applied else FailureKind.AMBIGUOUS
         if isinstance(error, AfilnetHTTPStatusError) and error.nothing_applied:
@@ -130,8 +133,10 @@ class RetryPolicy:
         """After ``retries_done`` retries, what to do about ``error``."""
         kind = self.kind(error)
         retry = (
-            kind is FailureKind.RETRY or (kind is FailureKind.AMBIGUOUS and idempotent)
-        ) and retries_done < self.max_retries
+            (kind is FailureKind.RETRY or (kind is FailureKind.AMBIGUOUS and idempotent))
+            and retries_done < self.max_retries
+            and not isinstance(error, ClientClosedError)  # a closed client sends nothing more
+        )
         return Decision(kind, retry, self.delay(retries_done, error) if retry else 0.0)
 
     # -- waiting ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from .errors import (
     AfilnetHTTPStatusError,
     AfilnetTimeoutError,
     AuthenticationError,
+    ClientClosedError,
     ConfigurationError,
     MalformedResponseError,
     OutcomeUnknownError,
@@ -187,6 +188,16 @@ async def _attempt(
                 await response.aclose()
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         failure = transport_error(exc, nothing_applied=TOKEN_PENDING in request.extensions)
+        if http.is_closed:  # aclose() ran while this attempt was in flight
+            failure = ClientClosedError(
+                "the client was closed while this call was in flight",
+                nothing_applied=getattr(failure, "nothing_applied", False),
+            )
+    except RuntimeError:
+        if not http.is_closed:
+            raise
+        # httpx refuses to start a request (a retry, a token) on a client closed meanwhile.
+        failure = ClientClosedError("the client was closed before this attempt could start")
     except TimeoutError:
         failure = AfilnetTimeoutError(
             f"no complete answer within timeout={limits.deadline:g}s",

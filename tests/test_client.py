@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -20,9 +21,11 @@ from afilnet_async import (
     CreatedGroup,
     FormAuth,
     MalformedResponseError,
+    OutcomeUnknownError,
     QueryAuth,
     ValidationError,
 )
+from afilnet_async.emulator import Emulator, Faults
 
 RealAsyncClient = httpx.AsyncClient
 
@@ -90,6 +93,46 @@ async def test_calls_on_a_closed_callers_http_client_raise_client_closed(api) ->
     await shared.aclose()
     with pytest.raises(ClientClosedError):
         await client.user.get_balance()
+
+
+async def _closed_mid_call(strategy: str, call: str) -> BaseException:
+    """What a call in flight raises when its client is closed 0.2 s into a 1 s answer."""
+    emulator = Emulator(faults=Faults(latency=1.0))
+    emulator.add_account(USER, PASSWORD)
+    caught: dict[str, BaseException] = {}
+    async with emulator.serve() as server:
+        client = AfilnetClient(make_auth(strategy), base_url=server.base_url)
+
+        async def in_flight() -> None:
+            try:
+                if call == "get_balance":
+                    await client.user.get_balance()
+                else:
+                    await client.group.create_group(name="g", type="mobile", fields=["mobile"])
+            except BaseException as error:
+                caught["error"] = error
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(in_flight)
+                await anyio.sleep(0.2)
+                await client.aclose()
+    return caught["error"]
+
+
+@pytest.mark.parametrize("strategy", ["query", "form", "oauth2"])
+async def test_closing_the_client_under_a_call_raises_client_closed(strategy: str) -> None:
+    error = await _closed_mid_call(strategy, "get_balance")
+    assert isinstance(error, ClientClosedError)
+    assert "closed while this call was in flight" in str(error)
+    assert error.request_id
+
+
+async def test_closing_the_client_under_an_add_reports_its_outcome_unknown() -> None:
+    error = await _closed_mid_call("form", "create_group")
+    assert isinstance(error, OutcomeUnknownError)
+    assert isinstance(error.cause, ClientClosedError)
+    assert not error.cause.nothing_applied
 
 
 async def test_timeout_defaults_and_settings(api) -> None:

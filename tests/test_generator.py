@@ -1,24 +1,35 @@
 """The checked-in endpoints are what tools/generate.py makes from the spec today, and they
-expose one keyword-only coroutine per Afilnet method under the Python name the spec gives."""
+expose one keyword-only coroutine per Afilnet method under the Python name the spec gives.
+The blocking namespaces are generated beside them, mixins' coroutines included."""
 
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
+import anyio
+import anyio.lowlevel
+import attrs
 import pytest
 from support import PUBLIC_NAMES
 
 from afilnet_async import AfilnetClient, QueryAuth
 from afilnet_async.readers import READERS
-from afilnet_async.spec import METHODS, NAMESPACES, MethodSpec, load_spec, method
+from afilnet_async.spec import METHODS, NAMESPACES, MethodSpec, NamespaceSpec, load_spec, method
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 ROOT = Path(__file__).resolve().parent.parent
 IDS = [spec.qualname for spec in METHODS]
+_MARKER = object()
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +47,13 @@ def generator() -> Iterator[ModuleType]:
 def test_checked_in_endpoints_equal_the_generator_output(generator: ModuleType) -> None:
     rendered = generator.render_all()
     endpoints = ROOT / "afilnet_async" / "endpoints"
-    assert set(rendered) == set(endpoints.glob("*.py"))
+    blocking = ROOT / "afilnet_async" / "blocking" / "endpoints"
+    assert set(rendered) == set(endpoints.glob("*.py")) | set(blocking.glob("*.py"))
+    assert {path.name for path in blocking.glob("*.py")} == {
+        path.name for path in endpoints.glob("*.py")
+    }
     for path, text in rendered.items():
-        assert path.read_text("utf-8") == text, f"{path.name} is stale: python -m tools.generate"
+        assert path.read_text("utf-8") == text, f"{path} is stale: python -m tools.generate"
 
 
 def test_generator_check_passes() -> None:
@@ -62,7 +77,24 @@ def test_generator_check_fails_on_stale_code(generator, monkeypatch, capsys) -> 
 
     monkeypatch.setattr(generator, "render_all", tomorrow)
     assert generator.main(["--check"]) == 1
-    assert "out of date: afilnet_async/endpoints/user.py" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "out of date: afilnet_async/endpoints/user.py" in out
+    assert "out of date: afilnet_async/blocking/endpoints/user.py" in out
+
+
+def test_generator_check_fails_on_a_stale_blocking_namespace(generator, monkeypatch, capsys):
+    today = generator.render_all()
+    stale = generator.BLOCKING_OUT / "group.py"
+
+    def tomorrow() -> dict[Path, str]:
+        return {path: text + "# a change\n" if path == stale else text
+                for path, text in today.items()}  # fmt: skip
+
+    monkeypatch.setattr(generator, "render_all", tomorrow)
+    assert generator.main(["--check"]) == 1
+    assert capsys.readouterr().out == (
+        "out of date: afilnet_async/blocking/endpoints/group.py (run python -m tools.generate)\n"
+    )
 
 
 def test_generated_files_carry_the_do_not_edit_header(generator: ModuleType) -> None:
@@ -155,3 +187,115 @@ def test_the_spec_loads_without_the_generated_endpoints() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) == len(METHODS)
+
+
+# -- the blocking namespaces: mixins' coroutines are mirrored from their signatures ----------------
+
+
+class FakeBulkSends:
+    """A stand-in for a bulk-send mixin (``send_bulk``) as the spec's ``extends`` names one."""
+
+    __slots__ = ()
+
+    async def send_bulk(
+        self,
+        messages: Iterable[Mapping[str, Any]],
+        /,
+        *tags: str,
+        concurrency: int = 8,
+        journal: str | os.PathLike[str] | None = None,
+        label: str = "bulk",
+        on_progress: Callable[[int], None] | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Send messages, many at once."""
+        await anyio.lowlevel.checkpoint()
+        return {"messages": list(messages), "tags": tags, "concurrency": concurrency,
+                "journal": journal, "label": label, "options": options,
+                "thread": threading.current_thread().name}  # fmt: skip
+
+
+class TypeCheckingOnly:
+    __slots__ = ()
+
+    async def send_bulk(self, amount: Decimal) -> None:
+        """An annotation whose name exists only for type checkers."""
+
+
+class PublicHelper:
+    __slots__ = ()
+
+    def helper(self) -> None:
+        """Public, but not a coroutine."""
+
+
+class OddDefault:
+    __slots__ = ()
+
+    async def send_bulk(self, marker: object = _MARKER) -> None:
+        """A default that is not a literal."""
+
+
+def _sms_namespace(mixin: type[Any]) -> NamespaceSpec:
+    sms = next(n for n in NAMESPACES if n.api_class == "sms")
+    return attrs.evolve(sms, extends=(f"{__name__}:{mixin.__name__}",))
+
+
+def _render(generator: ModuleType, mixin: type[Any]) -> str:
+    specs = [s for s in METHODS if s.api_class == "sms"]
+    text: str = generator.render_blocking_namespace(_sms_namespace(mixin), specs)
+    return text
+
+
+def test_a_mixin_coroutine_becomes_a_blocking_method_with_its_signature(generator) -> None:
+    """What adding ``send_bulk`` to the sms namespace's ``extends`` gives, with no hand work."""
+    from afilnet_async.blocking.portal import THREAD_NAME, Portal
+    from afilnet_async.endpoints import SmsAPI as AsyncSmsAPI
+
+    source = _render(generator, FakeBulkSends)
+    module = ModuleType("generated_blocking_sms")
+    exec(compile(source, "generated_blocking_sms.py", "exec"), module.__dict__)  # noqa: S102
+    blocking_class = module.SmsAPI
+    assert inspect.signature(blocking_class.send_bulk) == inspect.signature(FakeBulkSends.send_bulk)
+    assert __name__ not in source  # each name imported from where it is defined
+    assert "from collections.abc import Callable, Iterable, Mapping" in source
+    assert "import os\n" in source
+
+    class AsyncSms(FakeBulkSends, AsyncSmsAPI):
+        __slots__ = ()
+
+    portal = Portal()
+    try:
+        sms = blocking_class(AsyncSms(None), portal)  # the sender is not used by the fake
+        result = sms.send_bulk(iter([{"to": "34600000000"}]), "a", "b", label="L", dry=True)
+    finally:
+        portal.close(anyio.lowlevel.checkpoint)
+    assert result == {
+        "messages": [{"to": "34600000000"}], "tags": ("a", "b"), "concurrency": 8,
+        "journal": None, "label": "L", "options": {"dry": True}, "thread": THREAD_NAME,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mixin", "message"),
+    [
+        (TypeCheckingOnly, "'Decimal' is not a name of .* at run time"),
+        (PublicHelper, "helper is public but not a coroutine"),
+        (OddDefault, "is not a literal"),
+    ],
+    ids=["type-checking-only-name", "public-sync-method", "odd-default"],
+)
+def test_the_generator_refuses_a_mixin_it_cannot_mirror(generator, mixin, message) -> None:
+    with pytest.raises(generator.GeneratorError, match=message):
+        _render(generator, mixin)
+
+
+def test_the_blocking_client_is_generated_from_every_namespace(generator) -> None:
+    rendered = generator.render_all()
+    init = rendered[generator.BLOCKING_OUT / "__init__.py"]
+    for namespace in NAMESPACES:
+        assert f'"{namespace.attribute}": {namespace.class_name},' in init
+        module = rendered[generator.BLOCKING_OUT / f"{namespace.api_class}.py"]
+        assert f"BlockingNamespace[endpoints.{namespace.class_name}]" in module
+        for spec in (s for s in METHODS if s.api_class == namespace.api_class):
+            assert f"self._async.{spec.name}," in module or f"self._async.{spec.name})" in module

@@ -16,6 +16,7 @@ to repeat (a read) and for one that is not (a send, an addition).
 | bare 401 / 403 | raised | raised |
 | other HTTP status (404...) | raised | raised |
 | a bad argument | raised, nothing sent | raised, nothing sent |
+| client closed under the call (tests/test_client.py) | ClientClosedError | OutcomeUnknownError |
 """
 
 from __future__ import annotations

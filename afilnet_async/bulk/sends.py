@@ -59,6 +59,7 @@ __all__ = [
     "BulkSends",
     "EmailBulkSends",
     "MessageOutcome",
+    "Messages",
     "SendProgress",
     "SendReport",
     "SmsBulkSends",
@@ -391,15 +392,15 @@ def _destination(row: Any) -> str | None:
 class BulkSends:
     """Adds :meth:`send_bulk` to a messaging namespace; subclasses name the method it uses.
 
-    ``TO_FIELDS`` are the row keys a destination may come under (``to`` first, then the
-    contact column of a group of that channel); ``TEXT_PARAM`` is the method's text.
+    ``_TO_FIELDS`` are the row keys a destination may come under (``to`` first, then the
+    contact column of a group of that channel); ``_TEXT_PARAM`` is the method's text.
     """
 
     __slots__ = ()
     _sender: Sender
-    QUALNAME: ClassVar[str]
-    TO_FIELDS: ClassVar[tuple[str, ...]]
-    TEXT_PARAM: ClassVar[str]
+    _QUALNAME: ClassVar[str]
+    _TO_FIELDS: ClassVar[tuple[str, ...]]
+    _TEXT_PARAM: ClassVar[str]
 
     def _preparer(
         self, spec: MethodSpec, text: str | None, common: Mapping[str, Any], country: str | None
@@ -417,13 +418,15 @@ class BulkSends:
             arguments = {wire_of[k]: v for k, v in common.items() if k in wire_of}
             arguments |= {wire_of[k]: v for k, v in row.items() if k in wire_of and v is not None}
             if "to" not in arguments:
-                found = next((row[k] for k in self.TO_FIELDS if row.get(k) not in (None, "")), None)
+                found = next(
+                    (row[k] for k in self._TO_FIELDS if row.get(k) not in (None, "")), None
+                )
                 if found is not None:
                     arguments["to"] = found
             if template is not None:
-                arguments[self.TEXT_PARAM] = template.fill(row)
-            elif self.TEXT_PARAM not in arguments and row.get("text") not in (None, ""):
-                arguments[self.TEXT_PARAM] = row["text"]
+                arguments[self._TEXT_PARAM] = template.fill(row)
+            elif self._TEXT_PARAM not in arguments and row.get("text") not in (None, ""):
+                arguments[self._TEXT_PARAM] = row["text"]
             try:
                 params = encode_arguments(spec, arguments, default_country=country)
             except ValidationError as error:
@@ -470,7 +473,7 @@ class BulkSends:
                 f"concurrency {concurrency} exceeds the client's connection pool ({pool}); "
                 "raise AfilnetClient(max_connections=...)"
             )
-        spec = method(self.QUALNAME)
+        spec = method(self._QUALNAME)
         unknown = sorted(
             set(common) - {p.python_name for p in spec.params} - {p.name for p in spec.params}
         )
@@ -523,15 +526,15 @@ class SmsBulkSends(BulkSends):
     """``client.sms.send_bulk``: one ``sms.sendsms`` per row."""
 
     __slots__ = ()
-    QUALNAME = "sms.sendsms"
-    TO_FIELDS = ("to", "mobile")
-    TEXT_PARAM = "sms"
+    _QUALNAME = "sms.sendsms"
+    _TO_FIELDS = ("to", "mobile")
+    _TEXT_PARAM = "sms"
 
 
 class EmailBulkSends(BulkSends):
     """``client.email.send_bulk``: one ``email.sendemail`` per row."""
 
     __slots__ = ()
-    QUALNAME = "email.sendemail"
-    TO_FIELDS = ("to", "email")
-    TEXT_PARAM = "email"
+    _QUALNAME = "email.sendemail"
+    _TO_FIELDS = ("to", "email")
+    _TEXT_PARAM = "email"

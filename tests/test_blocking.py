@@ -442,6 +442,23 @@ def test_import_contacts_streams_a_plain_iterable(emu: Emulator, client: Afilnet
     assert progress_threads == {THREAD_NAME}  # on_progress is called on the loop's thread
 
 
+def test_send_bulk_sends_each_row_once_and_resumes_from_its_journal(
+    emu: Emulator, client: AfilnetClient, tmp_path: Path
+) -> None:
+    rows = [{"mobile": f"3460{n:07}", "name": f"n{n}"} for n in range(40)]
+    journal = tmp_path / "sends.journal"
+    report = client.sms.send_bulk(
+        rows, text="Hola {name}", from_="Shop", journal=journal, concurrency=4
+    )
+    assert (report.total, report.sent, report.failed, report.unknown) == (40, 40, 0, 0)
+    assert emu.counters.messages_sent == 40
+    again = client.sms.send_bulk(
+        rows, text="Hola {name}", from_="Shop", journal=journal, concurrency=4
+    )
+    assert (again.sent, again.resumed) == (40, 40)
+    assert emu.counters.messages_sent == 40  # nothing went out twice
+
+
 def test_a_callback_calling_the_client_is_refused_not_deadlocked(client: AfilnetClient) -> None:
     group = client.group.create_group(name="g", type="mobile", fields=["mobile"])
     assert group.idgroup is not None

@@ -13,6 +13,7 @@ import ast
 import csv
 import inspect
 import io
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -185,7 +186,24 @@ def test_bulk_import(emu: Emulator, server: RunningServer, tmp_path: Path) -> No
     assert (tmp_path / "import.journal").exists()
 
 
-def test_the_emulator_section(server: RunningServer) -> None:
-    """The fragment uses AfilnetClient without importing it: the harness provides it."""
+def test_the_emulator_section(
+    server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fragment uses AfilnetClient without importing it: the harness provides it, and
+    the ``doctor.json`` transcript it loads (a getbalance answered as a string)."""
+    transcript = {
+        "format": "afilnet-doctor transcript",
+        "version": 1,
+        "entries": [
+            {
+                "style": "form",
+                "method": "user.getbalance",
+                "http_status": 200,
+                "answer": {"status": "SUCCESS", "result": "0"},
+            }
+        ],
+    }
+    (tmp_path / "doctor.json").write_text(json.dumps(transcript), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     namespace = run_block(_section_block("The emulator"), {"AfilnetClient": AfilnetClient})
     assert namespace["emulator"].faults.rate_429 == 0.04

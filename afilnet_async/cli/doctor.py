@@ -79,6 +79,10 @@ _PHONE_DIGITS = 7  # a key of this many digits or more may be a phone number
 # --- masking --------------------------------------------------------------------------------
 
 
+def _is_phone(key: str) -> bool:
+    return bool(_PHONE_KEY.fullmatch(key)) and sum(c.isdigit() for c in key) >= _PHONE_DIGITS
+
+
 class KeyMasker:
     """Masks object keys that look like a phone number or an e-mail, each to a distinct
     stand-in (``"01"``, ``"02"``...; ``"***@***"``, ``"***2@***"``...), the same key to the
@@ -95,7 +99,7 @@ class KeyMasker:
         if _EMAIL_KEY.fullmatch(key):
             self._emails += 1
             masked = "***@***" if self._emails == 1 else f"***{self._emails}@***"
-        elif _PHONE_KEY.fullmatch(key) and sum(c.isdigit() for c in key) >= _PHONE_DIGITS:
+        elif _is_phone(key):
             self._phones += 1
             masked = f"0{self._phones}"
         else:
@@ -182,12 +186,20 @@ def _shape(value: Any) -> str:
         by = "position (a PHP array)" if "0" in keys else "id"
         return f"object of {_items(values)} keyed by {by}"
     if all(isinstance(v, Mapping) for v in values):
-        return f"object of {_plural(len(values), 'object')} keyed by value"
+        return f"object of {_plural(len(values), 'object')} keyed by {_key_kind(keys)}"
     named = [key for key in keys if _NAME.fullmatch(key)]
     if len(named) == len(keys) and len(keys) <= 3:
         fields = ", ".join(f'"{key}": {_kind(value[key])}' for key in keys)
         return f"object {{{fields}}}"
     return f"object with {_plural(len(keys), 'key')}"
+
+
+def _key_kind(keys: list[str]) -> str:
+    if all(_EMAIL_KEY.fullmatch(key) for key in keys):
+        return "e-mail"
+    if all(_is_phone(key) for key in keys):
+        return "phone number"
+    return "name"
 
 
 def describe_shape(result: Any) -> str:

@@ -29,7 +29,15 @@ PROG = "afilnet"
 COMPLETE_VAR = "_AFILNET_COMPLETE"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Ordered(click.Group):
+    """Commands listed in the order of ``_ORDER`` (the account, groups and contacts,
+    sending, then the tools), not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_Ordered, context_settings={"help_option_names": ["-h", "--help"]})
 @option(
     "--auth",
     type=click.Choice(list(AUTH_STYLES), case_sensitive=False),
@@ -85,7 +93,9 @@ cli.params.extend(output_options())
 def call(
     state: CliState, api_class: str, api_method: str, params: tuple[str, ...], unchecked: bool
 ) -> None:
-    """Call any method by its Afilnet name: afilnet call group getcontacts idgroup=12
+    """Call any method by its Afilnet name.
+
+    afilnet call group getcontacts idgroup=12
 
     Values are sent as text. The method's parameters are checked against the library's
     spec first (unknown names, compulsory ones missing) unless --unchecked.
@@ -242,7 +252,9 @@ def get_contact(state: CliState, idgroup: int, idcontact: int) -> None:
 def add_contact(
     state: CliState, idgroup: int, fields: tuple[str, ...], country: str | None
 ) -> None:
-    """Add a contact: afilnet contacts add 12 mobile=34600000000 name=Ann
+    """Add a contact.
+
+    afilnet contacts add 12 mobile=34600000000 name=Ann
 
     The main field is checked as the library checks it (a mobile of 'abc' is refused before
     anything is sent).
@@ -292,6 +304,14 @@ cli.add_command(status)
 cli.add_command(doctor)
 cli.add_command(demo)
 cli.add_command(emulator)
+_ORDER = (
+    "balance", "channels", "addresses", "subaccounts", "groups", "contacts", "import",
+    "sms", "email", "voice", "status", "call", "methods", "doctor", "demo", "emulator",
+    "completion",
+)  # fmt: skip
+if set(_ORDER) != set(cli.commands):  # pragma: no cover - a new command needs its place
+    raise RuntimeError(f"list every command in _ORDER: {sorted(set(cli.commands) ^ set(_ORDER))}")
+cli.commands = {name: cli.commands[name] for name in _ORDER}
 add_everywhere(cli)
 
 

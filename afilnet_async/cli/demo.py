@@ -152,8 +152,11 @@ def _print_summary(summary: DemoSummary, concurrency: int, state: CliState) -> N
 )
 @pass_state
 def demo(state: CliState, count: int, concurrency: int) -> None:
-    """Import generated contacts into a new group on the in-process emulator, then send the
-    group an SMS (no account, no network)."""
+    """Try the library on the built-in emulator: an import, then a group SMS.
+
+    Generated contacts go into a new group on the in-process emulator (no account, no
+    network), are read back, and the group is sent one SMS.
+    """
     summary = anyio.run(run_demo, count, concurrency, state)
     _print_summary(summary, concurrency, state)
     if summary.read_back != count or summary.report.imported != count:

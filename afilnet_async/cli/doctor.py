@@ -390,7 +390,7 @@ def doctor(
     limit: int | None,
     transcript: Path | None,
 ) -> None:
-    """Check, with read-only calls, what the account answers under each access style.
+    """Check, read-only, what the account answers in each access style.
 
     Exits 0 when every call was read, 1 otherwise. Nothing is ever written to the account.
     """

@@ -113,11 +113,18 @@ def _given(values: dict[str, Any], cls: type) -> dict[str, Any]:
 @click.command(cls=_EmulatorCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
-    "--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
     help="Port to listen on (0: a free one, named in the first line printed).",
 )
 @click.option(
-    "--seed", default=None, type=int, show_default="random", help="Seed the fault dice.",
+    "--seed",
+    default=None,
+    type=int,
+    show_default="random",
+    help="Seed the fault dice.",
 )
 @click.option(
     "--dialect", default="vendor", show_default=True, type=click.Choice(_DIALECTS),
@@ -139,7 +146,7 @@ def emulator(
     transcript: str | None,
     **fields: Any,
 ) -> None:
-    """Serve the emulator with the demo account demo / demo (Ctrl-C stops it).
+    """Serve the built-in emulator (account demo / demo; Ctrl-C stops it).
 
     The first line printed names its base URL (with --json: one JSON object with the base
     URL, user and password, for scripts).

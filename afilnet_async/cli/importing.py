@@ -181,7 +181,9 @@ def import_contacts(
     max_per_second: float | None,
     failed_out: Path | None,
 ) -> None:
-    """Import a contact file (CSV or TSV, a header row naming mobile or email) into a group.
+    """Import a contact file (CSV, TSV) into a group.
+
+    The file's header row names the columns, mobile or email among them.
 
     Exits 0 when every row was imported or skipped, 1 when a row failed (they are written to
     FILE.failed.csv with their error and line: fix that file and import it as it is).

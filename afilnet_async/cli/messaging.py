@@ -103,7 +103,10 @@ def send_sms(
     when: datetime.datetime | None,
     country: str | None,
 ) -> None:
-    """Send TEXT by SMS: afilnet sms send --to 34600000000 --from Afilnet 'Hello'"""
+    """Send TEXT by SMS to one number.
+
+    afilnet sms send --to 34600000000 --from Afilnet 'Hello'
+    """
     result = state.run(
         lambda client: client.sms.send_sms(from_=sender, to=to, sms=text, scheduledatetime=when),
         default_country=country,
@@ -170,7 +173,10 @@ def send_email(
     body_file: Path | None,
     when: datetime.datetime | None,
 ) -> None:
-    """Send an e-mail: afilnet email send --to ana@example.com --subject Hi 'Hello Ana'"""
+    """Send an e-mail (BODY, or --body-file).
+
+    afilnet email send --to ana@example.com --subject Hi 'Hello Ana'
+    """
     if (body is None) == (body_file is None):
         raise click.UsageError("give the body as BODY or --body-file, one of them")
     if body_file is not None:
@@ -234,7 +240,10 @@ def send_voice(
 )
 @pass_state
 def status(state: CliState, messageids: tuple[str, ...], channel: str) -> None:
-    """Show the delivery status of messages: afilnet status 1002 1003"""
+    """Show the delivery status of messages.
+
+    afilnet status 1002 1003 --channel sms
+    """
     ids = list(messageids)
 
     async def statuses(client: Any) -> Any:

@@ -16,7 +16,16 @@ import pytest
 
 from afilnet_async.emulator import Emulator
 
-from .helpers import CONTACT_FILES, Account, Result, Served, new_group, run, run_many
+from .helpers import (
+    CONTACT_FILES,
+    Account,
+    Result,
+    Served,
+    new_group,
+    run,
+    run_many,
+    run_on_terminal,
+)
 
 
 @pytest.fixture
@@ -246,3 +255,28 @@ def test_the_failed_file_keeps_the_columns_and_reimports_as_it_is(
         if seen.call == "group.addcontactlist":
             sent += json.loads(seen.fields["contacts"])
     assert sent == [{"name": "Bad", "mobile": "34600111299", "city": "Lugo"}]
+
+
+def test_the_report_is_a_table_on_a_terminal(account: Account, files: Path) -> None:
+    idgroup = new_group(account, "mobile", "name")
+
+    result, shown = run_on_terminal(
+        ["import", "duplicates.csv", "--group", str(idgroup)],
+        account.env,
+        terminal="stdout",
+        cwd=files,
+    )
+
+    assert result.returncode == 1
+    assert f"afilnet import into group {idgroup}" in shown
+    rows = {
+        cells[0]: cells[1]
+        for line in shown.splitlines()
+        if len(cells := [c.strip() for c in line.strip("│ ").split("│")]) == 2
+    }
+    assert rows["rows in the file"] == "5"
+    assert rows["imported + failed + skipped"] == "3 + 2 + 0 = 5 ✓"
+    assert rows["failed rows written to"] == "duplicates.failed.csv"
+    assert (
+        result.error_line == "2 row(s) failed: written with their errors to duplicates.failed.csv"
+    )

@@ -247,7 +247,7 @@ def get_contact(state: CliState, idgroup: int, idcontact: int) -> None:
 @contacts.command("add")
 @click.argument("idgroup", type=int)
 @click.argument("fields", nargs=-1, required=True)
-@country_option("a national mobile")
+@country_option("a mobile")
 @pass_state
 def add_contact(
     state: CliState, idgroup: int, fields: tuple[str, ...], country: str | None

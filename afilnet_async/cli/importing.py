@@ -112,7 +112,7 @@ def report_rows(report: ImportReport) -> list[tuple[str, str]]:
     callback=parse_encoding,
     help="The file's encoding (latin-1, cp1252, utf-16...); UTF-8 may start with a BOM.",
 )
-@country_option("national mobile numbers")
+@country_option("the mobile numbers")
 @option(
     "--main-field",
     type=click.Choice(["mobile", "email"]),

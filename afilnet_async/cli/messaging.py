@@ -85,7 +85,11 @@ def sms() -> None:
 
 @sms.command("send")
 @click.argument("text")
-@option("--to", required=True, help="The mobile number, with its country code (34600000000).")
+@option(
+    "--to",
+    required=True,
+    help="The mobile number: 34600000000, +34 600 000 000, or national with --country.",
+)
 @option(
     "--from",
     "sender",
@@ -93,7 +97,7 @@ def sms() -> None:
     help="The sender: a name of up to 11 letters and digits, or a number.",
 )
 @_at_option()
-@country_option("a national --to number")
+@country_option("a --to number")
 @pass_state
 def send_sms(
     state: CliState,
@@ -202,7 +206,11 @@ def voice() -> None:
 
 @voice.command("send")
 @click.argument("text")
-@option("--to", required=True, help="The phone number, with its country code.")
+@option(
+    "--to",
+    required=True,
+    help="The phone number: 34600000000, +34 600 000 000, or national with --country.",
+)
 @option(
     "--language",
     default=None,
@@ -210,7 +218,7 @@ def voice() -> None:
     help="The language TEXT is read in (ES, EN...).",
 )
 @_at_option()
-@country_option("a national --to number")
+@country_option("a --to number")
 @pass_state
 def send_voice(
     state: CliState,

@@ -102,7 +102,8 @@ def country_option(what: str) -> Callable[[F], F]:
         default=None,
         callback=parse_country,
         show_default="$AFILNET_COUNTRY",
-        help=f"ISO country code giving {what} their country code (600111222 -> 34600111222).",
+        help=f"The ISO country of {what} written without a country code "
+        "(ES: 600111222 -> 34600111222).",
     )
 
 

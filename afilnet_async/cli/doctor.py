@@ -336,15 +336,23 @@ def _transcript(checks: list[Check]) -> dict[str, Any]:
 
 
 def _table(styles: list[str], methods: tuple[str, ...], checks: list[Check]) -> Any:
+    """Method x style; styles that read every method alike share one column."""
     from rich.table import Table
     from rich.text import Text
 
     cells = {(check.method, check.style): check for check in checks}
-    table = Table("method", *styles, title="afilnet doctor", show_lines=True)
+    alike: dict[tuple[str, ...], list[str]] = {}
+    for style in styles:
+        alike.setdefault(tuple(cells[(m, style)].detail for m in methods), []).append(style)
+    columns = list(alike.values())
+    table = Table(
+        "method", *(" · ".join(group) for group in columns), title="afilnet doctor",
+        show_lines=True,
+    )  # fmt: skip
     for qualname in methods:
         row = [Text(qualname)]
-        for style in styles:
-            check = cells[(qualname, style)]
+        for group in columns:
+            check = cells[(qualname, group[0])]
             row.append(Text(check.detail, style="green" if check.ok else "red"))
         table.add_row(*row)
     return table

@@ -196,13 +196,20 @@ def test_a_refused_login_is_a_failure_with_the_error_in_each_cell(
     Emulator.from_transcript(workdir / "refused.json")  # still a transcript it reads
 
 
-def test_the_table_on_a_terminal(account: Account) -> None:
-    result = run(["doctor", "--table", "--auth", "basic"], account.env)
+def test_the_table_puts_styles_that_read_alike_in_one_column(account: Account) -> None:
+    env = {**account.env, "AFILNET_TOKEN": "not-a-token-S3cr3t"}  # bearer is refused
 
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"┃ method\s+┃ basic\s+┃", result.stdout)
-    assert "│ user.getbalance           │ ok · Balance 250.5 · number" in result.stdout
+    result = run(["doctor", "--table", "--auth", "all"], env)
+
+    assert result.returncode == 1  # not every call was read
+    assert re.search(r"┃ method\s+┃ form · query · basic · oauth2\s+┃ bearer\s+┃", result.stdout)
+    assert re.search(
+        r"│ user.getbalance\s+│ ok · Balance 250.5 · number\s+│ "
+        r"error · INCORRECT_USER_PASSWORD: wrong user",
+        result.stdout,
+    ), result.stdout
     assert "│ subaccount.getsubaccounts │ ok · 0 sub-accounts · empty array" in result.stdout
+    assert "not-a-token-S3cr3t" not in result.stdout + result.stderr
 
 
 def test_the_transcript_of_a_php_server_replays_through_afilnet_emulator(

@@ -268,3 +268,15 @@ def test_no_progress_bar_when_stderr_is_piped(account: Account, workdir: Path) -
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.json()["imported"] == 300
+
+
+def test_the_reports_warnings_are_printed_once_each(account: Account, workdir: Path) -> None:
+    idgroup = new_group(account, "mobile", "name")
+    write_csv(workdir / "more.csv", ["mobile", "name", "city"], [("34600000001", "Ann", "Vigo")])
+
+    result = run(["import", "more.csv", "--group", str(idgroup)], account.env, cwd=workdir)
+
+    assert result.returncode == 0, result.stderr
+    warning = "the group has no column for 'city': Afilnet will not store those values"
+    assert result.stderr.splitlines() == [f"afilnet: warning: {warning}"]  # not logged again
+    assert result.json()["warnings"] == [warning]

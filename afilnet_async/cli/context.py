@@ -20,9 +20,9 @@ import click
 import httpx
 from rich.console import Console
 
+from .. import CallEvent
 from ..call import Call
 from ..client import AfilnetClient
-from ..sending import CallEvent
 from .output import emit
 
 __all__ = ["CliState", "VerboseLog", "pass_state"]

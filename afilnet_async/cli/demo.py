@@ -1,20 +1,32 @@
-"""``afilnet demo``: the library at work on the in-process emulator (no account, no network)."""
+"""``afilnet demo``: the library at work on the in-process emulator (no account, no network).
+
+It creates a group, imports generated contacts into it (the progress bar of ``afilnet
+import``), reads them back, and sends the group one SMS, showing the credits it cost.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
 import anyio
 import attrs
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from ..auth import FormAuth
-from ..bulk import ImportProgress, ImportReport
+from ..bulk import ImportReport
+from .context import CliState, pass_state
+from .importing import report_rows
+from .options import option
+from .output import emit_summary, to_plain
+from .progress import BulkProgress
 
-__all__ = ["DemoSummary", "demo", "run_demo"]
+__all__ = ["DEMO_SMS", "DemoSummary", "demo", "run_demo"]
+
+#: The demo's message: GSM 7-bit and under 160 characters, so one part (1 credit) a contact.
+DEMO_SMS = "Hello from the afilnet demo: this message went to every contact of the group."
+_COUNTRY_CODE = "es"  # the generated numbers are Spanish mobiles (346...)
 
 
 @attrs.frozen
@@ -25,6 +37,10 @@ class DemoSummary:
     report: ImportReport
     read_back: int
     server_peak_in_flight: int
+    messages: int
+    credits: Decimal | None
+    balance_before: Decimal
+    balance_after: Decimal
 
 
 def generated_contacts(count: int) -> Iterator[dict[str, str]]:
@@ -33,73 +49,115 @@ def generated_contacts(count: int) -> Iterator[dict[str, str]]:
         yield {"mobile": f"346{number:08d}", "name": f"Contact {number}"}
 
 
-async def run_demo(count: int, concurrency: int, console: Console) -> DemoSummary:
-    """Create a group on a fresh in-process emulator, import ``count`` contacts, read them back."""
-    from ..emulator import Emulator, Faults  # the emulator extra, loaded for this command only
+async def run_demo(count: int, concurrency: int, state: CliState) -> DemoSummary:
+    """On a fresh in-process emulator: create a group, import ``count`` contacts, read them
+    back, send the group one SMS."""
+    from ..emulator import DEMO_BALANCE, DEMO_PASSWORD, DEMO_USER, Emulator, Faults
 
     emulator = Emulator.demo(faults=Faults(latency=0.005))
-    async with emulator.client(FormAuth("demo", "demo")) as client:
-        balance = await client.user.get_balance()
-        shown = balance.get("balance", balance) if isinstance(balance, dict) else balance
-        console.print(f"Logged in to the built-in emulator as [bold]demo[/]; balance: {shown}")
+    account = emulator.state.find(DEMO_USER)
+    if account is None:  # pragma: no cover - Emulator.demo() adds it
+        raise click.ClickException("the emulator has no demo account")
+    account.balance = float(DEMO_BALANCE) + count  # one credit per contact for the SMS
+    async with emulator.client(FormAuth(DEMO_USER, DEMO_PASSWORD)) as client:
+        before = await client.user.get_balance()
+        state.note(
+            f"Logged in to the built-in emulator as {DEMO_USER}; balance: "
+            f"{to_plain(before.balance):,}"
+        )
         group = await client.group.create_group(
             name="Demo customers", type="mobile", fields=["mobile", "name"]
         )
         if group.idgroup is None:  # pragma: no cover - the emulator always answers the id
             raise click.ClickException("the emulator did not answer the new group's id")
-        console.print(f"Created group {group.idgroup} (type mobile, fields mobile,name)")
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("import", total=count)
-
-            def advance(progress: ImportProgress) -> None:
-                bar.update(task, completed=progress.imported + progress.failed)
-
+        state.note(f"Created group {group.idgroup} (type mobile, fields mobile,name)")
+        with BulkProgress(state.stderr, count, transient=True) as bar:
             report = await client.group.import_contacts(
                 group.idgroup,
                 generated_contacts(count),
                 concurrency=concurrency,
-                on_progress=advance,
+                on_progress=bar.imported,
             )
         stored = await client.group.get_contacts(idgroup=group.idgroup)
+        peak = emulator.counters.peak_in_flight
+        messages_before = emulator.counters.messages_sent
+        sent = await client.sms.send_sms_to_group(
+            from_="Afilnet", countrycode=_COUNTRY_CODE, idgroup=group.idgroup, sms=DEMO_SMS
+        )
+        messages = emulator.counters.messages_sent - messages_before  # as the server counted
+        state.note(f"Sent the group one SMS: {messages:,} messages")
+        after = await client.user.get_balance()
     return DemoSummary(
         idgroup=group.idgroup,
         report=report,
         read_back=len(stored),
-        server_peak_in_flight=emulator.counters.peak_in_flight,
+        server_peak_in_flight=peak,
+        messages=messages,
+        credits=sent.credits,
+        balance_before=before.balance,
+        balance_after=after.balance,
     )
 
 
-def _print_summary(summary: DemoSummary, concurrency: int, console: Console) -> None:
+def _print_summary(summary: DemoSummary, concurrency: int, state: CliState) -> None:
     report = summary.report
-    rate = report.imported / report.elapsed if report.elapsed else 0.0
-    table = Table(show_header=False, title="afilnet demo: a bulk import on the built-in emulator")
-    for label, value in (
+    credits = "unknown" if summary.credits is None else f"{to_plain(summary.credits):,}"
+    lines = [
         ("contacts generated", f"{report.total:,}"),
         ("contacts imported", f"{report.imported:,}"),
         ("contacts failed", f"{report.failed:,}"),
         ("contacts read back from the group", f"{summary.read_back:,}"),
         ("addcontactlist requests", f"{report.requests:,}"),
         ("concurrency asked / peak at server", f"{concurrency} / {summary.server_peak_in_flight}"),
-        ("elapsed", f"{report.elapsed:.2f} s ({rate:,.0f} contacts/s)"),
-    ):
-        table.add_row(label, value)
-    console.print(table)
+        *(row for row in report_rows(report) if row[0] == "elapsed"),
+        ("SMS sent to the group (one per contact)", f"{summary.messages:,}"),
+        ("credits spent", credits),
+        (
+            "balance before / after",
+            f"{to_plain(summary.balance_before):,} / {to_plain(summary.balance_after):,}",
+        ),
+    ]
+    plain: dict[str, Any] = {
+        "idgroup": summary.idgroup,
+        "import": dict(report.summary()),
+        "read_back": summary.read_back,
+        "concurrency": concurrency,
+        "server_peak_in_flight": summary.server_peak_in_flight,
+        "sms_sent": summary.messages,
+        "credits_spent": summary.credits,
+        "balance_before": summary.balance_before,
+        "balance_after": summary.balance_after,
+    }
+    emit_summary(
+        "afilnet demo: a bulk import and a group SMS on the built-in emulator",
+        lines,
+        plain,
+        as_json=state.as_json,
+    )
 
 
 @click.command()
-@click.option("--contacts", "count", default=5000, show_default=True, type=click.IntRange(1))
-@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64))
-def demo(count: int, concurrency: int) -> None:
-    """Import generated contacts into a new group on the in-process emulator."""
-    console = Console()
-    summary = anyio.run(run_demo, count, concurrency, console)
-    _print_summary(summary, concurrency, console)
+@option(
+    "--contacts",
+    "count",
+    default=5000,
+    type=click.IntRange(1),
+    help="How many contacts to generate and import.",
+)
+@option(
+    "--concurrency",
+    default=8,
+    type=click.IntRange(1, 64),
+    help="Import requests in flight at most.",
+)
+@pass_state
+def demo(state: CliState, count: int, concurrency: int) -> None:
+    """Try the library on the built-in emulator: an import, then a group SMS.
+
+    Generated contacts go into a new group on the in-process emulator (no account, no
+    network), are read back, and the group is sent one SMS.
+    """
+    summary = anyio.run(run_demo, count, concurrency, state)
+    _print_summary(summary, concurrency, state)
     if summary.read_back != count or summary.report.imported != count:
         raise click.ClickException(f"read back {summary.read_back} of {count} contacts")

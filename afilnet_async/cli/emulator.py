@@ -8,6 +8,7 @@ commands never load the emulator extra.
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 import attrs
 import click
 
+from .context import CliState, pass_state
 from .errors import CliError
 
 __all__ = ["emulator", "field_options"]
@@ -110,20 +112,45 @@ def _given(values: dict[str, Any], cls: type) -> dict[str, Any]:
 
 @click.command(cls=_EmulatorCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--seed", default=None, type=int, help="Seed the fault dice.")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: a free one, named in the first line printed).",
+)
+@click.option(
+    "--seed",
+    default=None,
+    type=int,
+    show_default="random",
+    help="Seed the fault dice.",
+)
 @click.option(
     "--dialect", default="vendor", show_default=True, type=click.Choice(_DIALECTS),
     help="How the results the vendor leaves open are spelled.",
 )  # fmt: skip
 @click.option(
     "--transcript", default=None, type=click.Path(exists=True, dir_okay=False),
+    show_default="none",
     help="Answer in the shapes an 'afilnet doctor' transcript recorded (instead of --dialect).",
 )  # fmt: skip
+@pass_state
 def emulator(
-    host: str, port: int, seed: int | None, dialect: str, transcript: str | None, **fields: Any
+    state: CliState,
+    /,
+    host: str,
+    port: int,
+    seed: int | None,
+    dialect: str,
+    transcript: str | None,
+    **fields: Any,
 ) -> None:
-    """Serve the emulator with the demo account demo / demo (Ctrl-C stops it)."""
+    """Serve the built-in emulator (account demo / demo; Ctrl-C stops it).
+
+    The first line printed names its base URL (with --json: one JSON object with the base
+    URL, user and password, for scripts).
+    """
     from ..emulator import Emulator, EmulatorError, Faults, ServerSettings, load_transcript
 
     try:
@@ -141,6 +168,9 @@ def emulator(
     emu = Emulator.demo(faults=faults, settings=settings, dialect=shapes or dialect, seed=seed)
 
     def ready(base_url: str) -> None:
+        if state.as_json:
+            click.echo(json.dumps({"base_url": base_url, "user": "demo", "password": "demo"}))
+            return
         click.echo(f"Afilnet emulator at {base_url}  (user demo, password demo; Ctrl-C stops)")
         click.echo(f"  export AFILNET_BASE_URL={base_url} AFILNET_USER=demo AFILNET_PASSWORD=demo")
 

@@ -1,176 +1,292 @@
-"""``afilnet import FILE.csv --group ID``: a bulk import with a progress bar and a report."""
+"""``afilnet import FILE --group ID``: a contact file into a group, with a progress bar and a
+report.
+
+The file is read by :func:`~afilnet_async.read_contacts`, as a library user reads it: the
+delimiter sniffed, UTF-8 with or without a byte-order mark (``--encoding`` otherwise), header
+names trimmed and lower-cased, each row with its file line. Failed rows go to
+``FILE.failed.csv`` with the input's columns, then ``error`` and ``line``: fix it and import
+it as it is (those two columns are left out when the group has no such columns).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import anyio
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from ..bulk import ImportProgress, ImportReport
+from ..bulk import DEFAULT_CHUNK_SIZE, ImportReport
+from ..bulk.report import FAILED_FILE_COLUMNS
+from ..client import AfilnetClient
+from ..contact_files import ContactFile, ContactFileError, ContactRow, read_contacts
+from .context import CliState, pass_state
 from .errors import CliError, Interrupted
-from .output import emit
-from .settings import client_from_environment
+from .options import country_option, option, parse_encoding
+from .output import emit_summary
+from .progress import BulkProgress, import_counts
 
-__all__ = ["import_csv"]
+__all__ = ["import_contacts", "report_rows"]
 
-
-#: The column ``afilnet import`` adds to FILE.failed.csv; skipped when that file is re-imported
-#: (unless the group itself has a column of that name).
-ERROR_COLUMN = "error"
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
-def _rows(path: Path, skip: frozenset[str] = frozenset()) -> Iterator[dict[str, str]]:
-    """The CSV's rows as dicts (streamed), with empty cells and ``skip`` columns left out."""
-    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
-        for row in csv.DictReader(handle):
-            yield {
-                key: value
-                for key, value in row.items()
-                if key and key not in skip and value not in (None, "")
-            }
+def _delimiter(_: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    delimiter = _DELIMITER_NAMES.get(value.lower(), value)
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise click.BadParameter(f"{value!r} is not one character (or tab)")
+    return delimiter
 
 
-def _header(path: Path) -> list[str]:
-    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle), [])
+def _failed_file_columns(header: tuple[str, ...]) -> tuple[str, ...]:
+    """The trailing ``error`` / ``line`` columns of a failed-rows file, if ``header`` ends
+    with them (``error`` alone: a file of an earlier version)."""
+    for size in range(len(FAILED_FILE_COLUMNS), 0, -1):
+        if header[-size:] == FAILED_FILE_COLUMNS[:size]:
+            return FAILED_FILE_COLUMNS[:size]
+    return ()
 
 
-def _count_rows(path: Path) -> int:
-    """Data rows as DictReader sees them (blank lines skipped), without building the dicts:
-    a second pass over the file, for the progress bar's total and ETA."""
-    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
-        return max(0, sum(1 for row in csv.reader(handle) if row) - 1)  # less the header
+def _without(rows: Iterable[ContactRow], columns: frozenset[str]) -> Iterator[ContactRow]:
+    """The rows with ``columns`` left out (each row keeps its line and problem)."""
+    for row in rows:
+        for column in columns:
+            row.pop(column, None)
+        yield row
 
 
-@contextlib.contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    """A file that is not UTF-8 CSV is one line for the user, not a traceback."""
+def _count(path: Path, contact_file: ContactFile, main_field: Any) -> int | None:
+    """The file's records, read once more (for the progress bar's total and time left)."""
     try:
-        yield
-    except UnicodeDecodeError:
-        raise CliError(f"{path} is not UTF-8 text; save it as UTF-8") from None
-    except csv.Error as exc:
-        raise CliError(f"{path} is not a readable CSV: {exc}") from None
+        with read_contacts(
+            path,
+            delimiter=contact_file.delimiter,
+            encoding=contact_file.encoding,
+            main_field=main_field,
+        ) as again:
+            return sum(1 for _ in again)
+    except ContactFileError:  # pragma: no cover - read a moment ago
+        return None
 
 
-def _write_failed(report: ImportReport, path: Path) -> None:
-    rows = report.failed_rows
-    errors = {r.index: str(f.error) for f in report.failures for r in f.rows}
-    fields: dict[str, None] = {}
-    for failed in rows:
-        if isinstance(failed.row, dict):
-            fields.update(dict.fromkeys(failed.row))
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, [*fields, "error"], extrasaction="ignore")
-        writer.writeheader()
-        for failed in rows:
-            row: dict[str, Any] = dict(failed.row) if isinstance(failed.row, dict) else {}
-            writer.writerow({**row, "error": errors[failed.index]})
+def report_rows(report: ImportReport) -> list[tuple[str, str]]:
+    """The labelled lines of an import report, for a table."""
+    rate = report.imported / report.elapsed if report.elapsed else 0.0
+    accounted = report.imported + report.failed + report.skipped
+    check = "✓" if accounted == report.total else "✗"
+    imported = "would be imported (dry run)" if report.dry_run else "imported"
+    return [
+        ("rows in the file", f"{report.total:,}"),
+        (imported, f"{report.imported:,}"),
+        ("failed", f"{report.failed:,}"),
+        ("skipped (already in the group)", f"{report.skipped:,}"),
+        (
+            "imported + failed + skipped",
+            f"{report.imported:,} + {report.failed:,} + {report.skipped:,} = {accounted:,} {check}",
+        ),
+        ("addcontactlist requests", f"{report.requests:,}"),
+        ("retries / rate limited", f"{report.retries:,} / {report.rate_limited:,}"),
+        ("reconciled / resumed from the journal", f"{report.reconciled:,} / {report.resumed:,}"),
+        ("peak concurrency", f"{report.peak_concurrency}"),
+        ("elapsed", f"{report.elapsed:.2f} s ({rate:,.0f} rows/s)"),
+    ]
 
 
 @click.command("import")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--group", "idgroup", required=True, type=click.IntRange(1), help="Group id.")
-@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 100))
-@click.option("--chunk-size", default=None, type=click.IntRange(1), help="Rows per request.")
-@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), help="Resume file.")
-@click.option("--max-per-second", type=click.FloatRange(0, min_open=True), help="Request cap.")
-@click.option("--main-field", type=click.Choice(["mobile", "email"]), help="Default: from group.")
-@click.option(
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option("--group", "idgroup", required=True, type=click.IntRange(1), help="The group's id.")
+@option(
+    "--delimiter",
+    default=None,
+    callback=_delimiter,
+    show_default="sniffed among , ; tab |",
+    help="The file's delimiter: one character, or tab.",
+)
+@option(
+    "--encoding",
+    default="utf-8",
+    callback=parse_encoding,
+    help="The file's encoding (latin-1, cp1252, utf-16...); UTF-8 may start with a BOM.",
+)
+@country_option("the mobile numbers")
+@option(
+    "--main-field",
+    type=click.Choice(["mobile", "email"]),
+    default=None,
+    show_default="the group's",
+    help="The column that identifies a contact.",
+)
+@option(
+    "--skip-existing",
+    is_flag=True,
+    help="Read the group first and skip the rows it already has (counted as skipped).",
+)
+@option(
+    "--dry-run",
+    is_flag=True,
+    help="Read, check and report everything, send nothing (the failed file is written).",
+)
+@option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    show_default="none",
+    help="Resume file: the same command with the same journal finishes an interrupted "
+    "import without sending a row twice.",
+)
+@option(
+    "--concurrency",
+    default=8,
+    type=click.IntRange(1, 100),
+    help="Requests in flight at most (fewer while Afilnet answers 429).",
+)
+@option(
+    "--chunk-size",
+    default=DEFAULT_CHUNK_SIZE,
+    type=click.IntRange(1),
+    help="Rows per addcontactlist request.",
+)
+@option(
+    "--max-per-second",
+    type=click.FloatRange(0, min_open=True),
+    default=None,
+    show_default="no cap",
+    help="Cap on the request rate.",
+)
+@option(
     "--failed-out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where failed rows go (default: FILE.failed.csv).",
+    default=None,
+    show_default="FILE.failed.csv",
+    help="Where the failed rows go, with their error and line.",
 )
-@click.pass_obj
-def import_csv(
-    options: Any,
-    csv_file: Path,
+@pass_state
+def import_contacts(
+    state: CliState,
+    file: Path,
     idgroup: int,
-    concurrency: int,
-    chunk_size: int | None,
-    journal: Path | None,
-    max_per_second: float | None,
+    delimiter: str | None,
+    encoding: str,
+    country: str | None,
     main_field: Any,
+    skip_existing: bool,
+    dry_run: bool,
+    journal: Path | None,
+    concurrency: int,
+    chunk_size: int,
+    max_per_second: float | None,
     failed_out: Path | None,
 ) -> None:
-    """Import a CSV (header row: mobile or email, then any fields) into a group.
+    """Import a contact file (CSV, TSV) into a group.
 
-    Failed rows are written with an ``error`` column to FILE.failed.csv (or --failed-out);
-    fix them and import that file: its ``error`` column is not sent. Exits 1 if a row failed.
+    The file's header row names the columns, mobile or email among them.
+
+    Exits 0 when every row was imported or skipped, 1 when a row failed (they are written to
+    FILE.failed.csv with their error and line: fix that file and import it as it is).
     """
-    console = Console(stderr=True)
-    total = _count_rows(csv_file)
-    if total == 0:
-        raise CliError(f"{csv_file} has no data rows")
-    client = client_from_environment(options.auth, options.base_url)  # credentials first
-    with Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} rows/s"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not console.is_terminal,  # no bar in logs and pipes: the report says it all
-    ) as bar:
-        task: TaskID = bar.add_task("import", total=total, rate="-")
-
-        def advance(progress: ImportProgress) -> None:
-            done = progress.imported + progress.failed
-            elapsed = bar.tasks[0].elapsed or 0.0
-            rate = f"{done / elapsed:,.0f}" if elapsed else "-"
-            bar.update(task, completed=done, rate=rate)
+    contact_file = read_contacts(
+        file, delimiter=delimiter, encoding=encoding, main_field=main_field
+    )
+    with contact_file:
+        rows: Iterator[ContactRow] = iter(contact_file)
+        first = next(rows, None)
+        if first is None:
+            raise CliError(f"{file} has no data rows")
+        total = _count(file, contact_file, main_field) if state.stderr.is_terminal else None
+        client = state.client(default_country=country)
+        bar = BulkProgress(state.stderr, total)
 
         async def main() -> ImportReport:
             async with client:
-                skip: frozenset[str] = frozenset()
-                if ERROR_COLUMN in _header(csv_file):  # a FILE.failed.csv, fixed and re-imported
-                    columns = await client.group.get_group_columns(idgroup=idgroup)
-                    if ERROR_COLUMN not in columns:
-                        skip = frozenset({ERROR_COLUMN})
+                dropped = await _columns_to_leave_out(client, idgroup, contact_file.header)
+                contacts = itertools.chain([first], rows)
                 return await client.group.import_contacts(
                     idgroup,
-                    _rows(csv_file, skip),
+                    _without(contacts, dropped) if dropped else contacts,
                     concurrency=concurrency,
                     chunk_size=chunk_size,
                     journal=journal,
                     max_per_second=max_per_second,
-                    on_progress=advance,
+                    on_progress=bar.imported,
                     main_field=main_field,
+                    default_country=country,
+                    skip_existing=skip_existing,
+                    dry_run=dry_run,
                 )
 
-        try:
-            report = anyio.run(main)
-        except KeyboardInterrupt:
-            raise Interrupted(
-                f"interrupted: run the same command again (same --journal {journal}) to finish "
-                "the import"
-                if journal is not None
-                else "interrupted: some rows may be imported already; without --journal a "
-                "re-run sends them again"
-            ) from None
-        # Rows confirmed by the journal of an earlier run are not in the progress callbacks.
-        bar.update(task, completed=report.imported + report.failed)
-    emit(report.summary(), as_json=options.as_json)
+        with bar:
+            try:
+                report = anyio.run(main)
+            except KeyboardInterrupt:
+                raise Interrupted(_interrupted(journal)) from None
+            # Rows confirmed by the journal of an earlier run are not in the progress callbacks.
+            bar.imported(import_counts(report.imported, report.failed, report.skipped))
+    for warning in dict.fromkeys([*contact_file.warnings, *report.warnings]):
+        state.warn(warning)
+    target: Path | None = None
+    unwritable: OSError | None = None
     if report.failed:
-        target = failed_out or csv_file.with_suffix(".failed.csv")
-        _write_failed(report, target)
-        console.print(
-            f"{report.failed} row(s) failed: written with their errors to {target}", markup=False
-        )
+        target = failed_out or file.with_suffix(".failed.csv")
+        try:
+            report.write_failed(target, contact_file.header)
+        except OSError as error:
+            unwritable, target = error, None
+    _print_report(state, report, file, idgroup, contact_file, target)
+    if unwritable is not None:
+        raise unwritable
+    if report.failed:
+        state.note(f"{report.failed} row(s) failed: written with their errors to {target}")
         raise click.exceptions.Exit(1)
+
+
+async def _columns_to_leave_out(
+    client: AfilnetClient, idgroup: int, header: tuple[str, ...]
+) -> frozenset[str]:
+    """A failed-rows file's ``error`` and ``line`` columns, unless the group has them."""
+    trailing = _failed_file_columns(header)
+    if not trailing:
+        return frozenset()
+    columns = await client.group.get_group_columns(idgroup=idgroup)
+    return frozenset(name for name in trailing if name not in columns)
+
+
+def _interrupted(journal: Path | None) -> str:
+    if journal is not None:
+        return (
+            f"interrupted: run the same command again (same --journal {journal}) to finish "
+            "the import"
+        )
+    return (
+        "interrupted: some rows may be imported already; without --journal a re-run sends "
+        "them again"
+    )
+
+
+def _print_report(
+    state: CliState,
+    report: ImportReport,
+    file: Path,
+    idgroup: int,
+    contact_file: ContactFile,
+    failed_file: Path | None,
+) -> None:
+    plain: Mapping[str, Any] = {
+        "file": str(file),
+        "idgroup": idgroup,
+        **report.summary(),
+        "warnings": list(dict.fromkeys([*contact_file.warnings, *report.warnings])),
+        "failed_file": None if failed_file is None else str(failed_file),
+    }
+    delimiter = "tab" if contact_file.delimiter == "\t" else repr(contact_file.delimiter)
+    lines = [("file", f"{file} (delimiter {delimiter}, {contact_file.encoding})")]
+    lines += report_rows(report)
+    if failed_file is not None:
+        lines.append(("failed rows written to", str(failed_file)))
+    title = f"afilnet import into group {idgroup}" + (
+        ": dry run, nothing sent" if report.dry_run else ""
+    )
+    emit_summary(title, lines, plain, as_json=state.as_json)

@@ -27,6 +27,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from afilnet_async.emulator import Emulator, Group
 
+#: The contact files the library's import tests read too (tests/bulk/test_import_files.py).
+CONTACT_FILES = Path(__file__).resolve().parent.parent / "fixtures" / "contact-files"
 #: The command as users run it, through this interpreter (``python -m afilnet_async.cli``).
 AFILNET = (sys.executable, "-m", "afilnet_async.cli")
 #: Every subprocess is bounded by this many seconds.
@@ -122,22 +124,25 @@ def run_on_terminal(
     terminal: str,
     cwd: Path | None = None,
     timeout: float = TIMEOUT,
+    stdin_terminal: bool = False,
+    rows: int = 40,
 ) -> tuple[Result, str]:
-    """Run ``afilnet args`` with ``terminal`` ("stdout" or "stderr") on a pseudo-terminal.
+    """Run ``afilnet args`` with ``terminal`` ("stdout" or "stderr") on a pseudo-terminal
+    of ``rows`` lines (stdin on it too with ``stdin_terminal``, as in an interactive shell).
 
     Returns the result (the terminal's stream is empty in it) and the terminal's text, with
     colours and cursor movements stripped.
     """
     assert terminal in ("stdout", "stderr")
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 160, 0, 0))
     streams: dict[str, Any] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
     streams[terminal] = slave
     process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
         [*AFILNET, *args],
         env={**env, "TERM": "xterm-256color"},
         cwd=cwd,
-        stdin=subprocess.DEVNULL,
+        stdin=slave if stdin_terminal else subprocess.DEVNULL,
         text=True,
         **streams,
     )
@@ -316,13 +321,22 @@ class Account:
     emulator: Emulator = attrs.field(repr=False)
 
 
-def new_group(account: Account, *fields: str, group_type: str = "mobile") -> int:
-    """A group of ``account`` put straight into the emulator's state (no request); its id."""
+def new_group(
+    account: Account,
+    *fields: str,
+    group_type: str = "mobile",
+    contacts: Sequence[Mapping[str, str]] = (),
+) -> int:
+    """A group of ``account`` put straight into the emulator's state (no request), holding
+    ``contacts``; its id."""
     state = account.emulator.state
     owner = state.find(account.user)
     assert owner is not None
     idgroup = state.next_id()
-    state.groups[idgroup] = Group(idgroup, owner, "Test group", group_type, list(fields))
+    group = Group(idgroup, owner, "Test group", group_type, list(fields))
+    state.groups[idgroup] = group
+    for contact in contacts:
+        group.store(state.next_id(), dict(contact))
     return idgroup
 
 

@@ -24,6 +24,7 @@ from .helpers import (
 )
 
 WRONG_PASSWORD = "wrong-S3cr3t-pw!"
+ZONED = "2030-01-02T09:30+02:00"
 INCORRECT = "afilnet: error: INCORRECT_USER_PASSWORD: wrong user or password"
 
 
@@ -38,38 +39,101 @@ class Case:
     stdout_empty: bool = True
 
 
-#: {GROUP} is a group of the account (mobile, name); {PORT} a closed loopback port.
+#: {GROUP} is a group of the account (mobile, name); {PORT} a closed loopback port; {ROOT} the
+#: emulator's root URL (its API is at {ROOT}api/).
 CASES: dict[str, Case] = {
+    # usage errors: exit 2
     "unknown-class": Case(
-        ("call", "nosuch", "getbalance"), "afilnet: error: unknown method nosuch.getbalance"
+        ("call", "nosuch", "getbalance"),
+        "afilnet: error: unknown method nosuch.getbalance: `afilnet methods` lists them",
+        2,
     ),
     "unknown-method": Case(
-        ("call", "user", "getBalance"), "afilnet: error: unknown method user.getBalance (see"
+        ("call", "user", "getBalance"),
+        "afilnet: error: unknown method user.getBalance: `afilnet methods` lists them "
+        "(--unchecked sends it anyway) (see 'afilnet call --help')",
+        2,
+    ),
+    "call-missing-parameter": Case(
+        ("call", "group", "getcontacts"),
+        "afilnet: error: group.getcontacts needs idgroup (--unchecked sends it anyway)",
+        2,
+    ),
+    "call-unknown-parameter": Case(
+        ("call", "group", "getcontacts", "idgroup=1", "nosuch=2"),
+        "afilnet: error: group.getcontacts has no parameter 'nosuch': it takes idgroup",
+        2,
     ),
     "pair-without-equals": Case(
         ("call", "group", "getcontacts", "idgroup"),
         "afilnet: error: expected key=value, got 'idgroup'",
+        2,
     ),
     "pair-without-key": Case(
         ("contacts", "add", "{GROUP}", "=34600000000"),
         "afilnet: error: expected key=value, got '=34600000000'",
+        2,
     ),
     "pair-given-twice": Case(
         ("call", "group", "getcontacts", "idgroup=1", "idgroup=2"),
         "afilnet: error: 'idgroup' given twice",
-    ),
-    "no-user": Case(
-        ("balance",),
-        "afilnet: error: set AFILNET_USER and AFILNET_PASSWORD",
-        env={"AFILNET_USER": None},
-    ),
-    "unknown-auth-style-in-environment": Case(
-        ("balance",),
-        "afilnet: error: unknown auth style 'ldap'; choose one of form, query, basic, oauth2",
-        env={"AFILNET_AUTH": "ldap"},
+        2,
     ),
     "unknown-auth-style-flag": Case(
         ("--auth", "ldap", "balance"), "afilnet: error: Invalid value for '--auth': 'ldap'", 2
+    ),
+    "bad-country": Case(
+        ("contacts", "add", "{GROUP}", "mobile=600111222", "--country", "Spain"),
+        "afilnet: error: Invalid value for '--country': 'Spain' is not a two-letter country",
+        2,
+    ),
+    "send-at-with-a-zone": Case(
+        ("sms", "send", "--to", "34600000000", "--from", "Shop", "--at", ZONED, "Hello"),
+        "afilnet: error: Invalid value for '--at': '2030-01-02T09:30+02:00' has a time zone",
+        2,
+    ),
+    "send-at-not-a-date": Case(
+        ("sms", "send", "--to", "34600000000", "--from", "Shop", "--at", "tomorrow", "Hello"),
+        "afilnet: error: Invalid value for '--at': 'tomorrow' is not an ISO date and time",
+        2,
+    ),
+    "email-without-a-body": Case(
+        ("email", "send", "--to", "ana@example.com", "--subject", "Hi"),
+        "afilnet: error: give the body as BODY or --body-file, one of them",
+        2,
+    ),
+    "unknown-encoding": Case(
+        ("import", "ok.csv", "--group", "{GROUP}", "--encoding", "klingon"),
+        "afilnet: error: Invalid value for '--encoding': unknown encoding 'klingon'",
+        2,
+    ),
+    "missing-csv": Case(
+        ("import", "missing.csv", "--group", "{GROUP}"),
+        "afilnet: error: Invalid value for 'FILE': File 'missing.csv' does not exist.",
+        2,
+    ),
+    "no-such-command": Case(
+        ("frobnicate",), "afilnet: error: No such command 'frobnicate'. (see 'afilnet --help')", 2
+    ),
+    "missing-argument": Case(
+        ("contacts", "add", "{GROUP}"),
+        "afilnet: error: Missing argument 'FIELDS...'. (see 'afilnet contacts add --help')",
+        2,
+    ),
+    # configuration, API and data errors: exit 1
+    "no-user": Case(
+        ("balance",),
+        "afilnet: error: set AFILNET_USER (the Afilnet user name or e-mail)",
+        env={"AFILNET_USER": None},
+    ),
+    "bearer-without-a-token": Case(
+        ("--auth", "bearer", "balance"), "afilnet: error: set AFILNET_TOKEN (a bearer token)"
+    ),
+    "unknown-auth-style-in-environment": Case(
+        ("balance",),
+        "afilnet: error: unknown auth style 'ldap' (AFILNET_AUTH or --auth); choose one of "
+        "form, query, basic, oauth2, bearer",
+        env={"AFILNET_AUTH": "ldap"},
     ),
     "wrong-password-form": Case(("balance",), INCORRECT, env={"AFILNET_PASSWORD": WRONG_PASSWORD}),
     "wrong-password-query": Case(
@@ -92,29 +156,40 @@ CASES: dict[str, Case] = {
         ("--base-url", "http://127.0.0.1:{PORT}/api/", "balance"),
         "afilnet: error: connection failed (ConnectError)",
     ),
+    "base-url-not-found": Case(
+        ("--base-url", "{ROOT}wrong/", "balance"),
+        "afilnet: error: unexpected HTTP status 404 for {ROOT}wrong/http/; check the base URL "
+        "(it should end in /api/)",
+    ),
     "plain-http-to-a-remote-host": Case(
         ("balance",),
-        "afilnet: error: refusing to send credentials over plain http to 'afilnet.example'",
+        "afilnet: error: refusing to send credentials over plain http to 'afilnet.example'; "
+        "use https, or pass allow_insecure_http=True (CLI: --allow-insecure-http)",
         env={"AFILNET_BASE_URL": "http://afilnet.example/api/"},
     ),
-    "missing-csv": Case(
-        ("import", "missing.csv", "--group", "{GROUP}"),
-        "afilnet: error: Invalid value for 'CSV_FILE': File 'missing.csv' does not exist.",
-        2,
+    "mobile-not-a-number": Case(
+        ("contacts", "add", "{GROUP}", "mobile=abc", "name=Ann"),
+        "afilnet: error: contact: mobile: mobile 'abc' holds 'a', which is not a digit",
     ),
     "empty-csv": Case(
         ("import", "empty.csv", "--group", "{GROUP}"), "afilnet: error: empty.csv has no data rows"
     ),
     "csv-not-utf8": Case(
         ("import", "latin1.csv", "--group", "{GROUP}"),
-        "afilnet: error: latin1.csv is not UTF-8 text; save it as UTF-8",
+        "afilnet: error: latin1.csv, line 2: byte 0xE9 after '34600000001,Jos' is not UTF-8; "
+        "save it as UTF-8 (in Excel: CSV UTF-8), or pass encoding='latin-1' / --encoding latin-1",
+    ),
+    "csv-without-a-main-field": Case(
+        ("import", "people.csv", "--group", "{GROUP}"),
+        "afilnet: error: people.csv, line 1: the header has neither a 'mobile' nor an 'email' "
+        "column (columns: 'telefono', 'name')",
     ),
     "import-into-an-unknown-group": Case(
         ("import", "ok.csv", "--group", "99999999"), "afilnet: error: NOT_ACCESS_TO_GROUP: "
     ),
     "journal-in-a-missing-directory": Case(
         ("import", "ok.csv", "--group", "{GROUP}", "--journal", "nodir/ok.journal"),
-        "afilnet: error: No such file or directory: nodir/ok.journal",
+        "afilnet: error: nodir/ok.journal: No such file or directory",
     ),
     "failed-rows-to-a-missing-directory": Case(
         ("import", "bad.csv", "--group", "{GROUP}", "--failed-out", "nodir/bad.csv"),
@@ -123,14 +198,6 @@ CASES: dict[str, Case] = {
     ),
     "error-code-from-afilnet": Case(
         ("contacts", "get", "{GROUP}", "99999999"), "afilnet: error: NOT_ACCESS_TO_CONTACT: "
-    ),
-    "no-such-command": Case(
-        ("frobnicate",), "afilnet: error: No such command 'frobnicate'. (see 'afilnet --help')", 2
-    ),
-    "missing-argument": Case(
-        ("contacts", "add", "{GROUP}"),
-        "afilnet: error: Missing argument 'FIELDS...'. (see 'afilnet contacts add --help')",
-        2,
     ),
 }
 
@@ -157,10 +224,15 @@ def ran(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
     (here / "latin1.csv").write_bytes("mobile,name\n34600000001,Jos\xe9\n".encode("latin-1"))
     (here / "ok.csv").write_text("mobile,name\n34600000001,Ann\n")
     (here / "bad.csv").write_text("mobile,name\n12,Ann\n")
+    (here / "people.csv").write_text("Telefono,name\n600111222,Ann\n")
     port = str(closed_port())
+    root = served.base_url.removesuffix("api/")
+
+    def fill(text: str) -> str:
+        return text.replace("{GROUP}", str(idgroup)).replace("{PORT}", port).replace("{ROOT}", root)
 
     def one(case: Case) -> Ran:
-        args = [a.replace("{GROUP}", str(idgroup)).replace("{PORT}", port) for a in case.args]
+        args = [fill(a) for a in case.args]
         changed = {**env, **case.env}
         case_env = {key: value for key, value in changed.items() if value is not None}
         return Ran(run(args, case_env, cwd=here, hygiene=False), case_env)
@@ -173,8 +245,9 @@ def ran(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
 def test_bad_input_is_one_line_and_a_failure(ran: dict[str, Ran], name: str) -> None:
     case, (result, env) = CASES[name], attrs.astuple(ran[name], recurse=False)
 
-    assert result.returncode == case.code
-    assert result.error_line.startswith(case.message)
+    root = ran[name].env["AFILNET_BASE_URL"].removesuffix("api/")
+    assert result.returncode == case.code, result.stderr
+    assert result.error_line.startswith(case.message.replace("{ROOT}", root))
     if case.stdout_empty:
         assert result.stdout == ""
     check_output_hygiene(result, env)  # no traceback; the password is not echoed

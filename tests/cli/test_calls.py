@@ -34,7 +34,8 @@ def test_every_auth_style_from_the_flag_or_the_environment(
         result = run(["call", "user", "getbalance"], {**account.env, "AFILNET_AUTH": style})
 
     assert result.returncode == 0, result.stderr
-    assert result.json() == {"balance": 250.5}
+    # `balance` prints the Balance read; `call` the result as it came (a bare number here)
+    assert result.json() == ({"balance": 250.5} if chosen_by == "flag" else 250.5)
     [call] = api_requests(emulator)
     assert call.call == "user.getbalance"
     assert (call.method, call.path, call.authorization) == WIRE[style]
@@ -166,3 +167,40 @@ def test_a_table_on_a_terminal_unless_json_is_asked(account: Account) -> None:
     assert "│ balance │ 250.5 │" in shown
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads(shown_json) == {"balance": 250.5}
+
+
+def test_contacts_add_checks_like_the_library_and_takes_a_country(
+    emulator: Served, account: Account
+) -> None:
+    idgroup = new_group(account, "mobile", "name")
+
+    refused = run(["contacts", "add", str(idgroup), "mobile=abc"], account.env)
+    national = run(
+        ["contacts", "add", str(idgroup), "mobile=600 111 222", "name=Ann", "--country", "es"],
+        account.env,
+    )
+
+    assert refused.returncode == 1
+    assert refused.error_line.endswith("mobile 'abc' holds 'a', which is not a digit")
+    assert national.returncode == 0, national.stderr
+    assert emulator.recorder.calls() == ["group.addcontact"]  # the refused one was never sent
+    stored = list(emulator.emulator.state.groups[idgroup].contacts.values())
+    assert stored == [{"mobile": "34600111222", "name": "Ann"}]
+
+
+def test_plain_http_to_another_host_only_with_allow_insecure_http(
+    emulator: Served, account: Account
+) -> None:
+    # 0.0.0.0 reaches this machine, but the library cannot tell it is loopback: it refuses
+    elsewhere = emulator.base_url.replace("127.0.0.1", "0.0.0.0")  # noqa: S104
+    env = {**account.env, "AFILNET_BASE_URL": elsewhere}
+
+    refused, allowed = run_many([["balance"], ["--allow-insecure-http", "balance"]], env)
+
+    assert refused.returncode == 1
+    assert refused.error_line.startswith(
+        "afilnet: error: refusing to send credentials over plain http to '0.0.0.0'"
+    )
+    assert "--allow-insecure-http" in refused.error_line
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.json() == {"balance": 250.5}

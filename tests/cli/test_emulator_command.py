@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from afilnet_async.spec import METHODS
+
 from .helpers import AFILNET, Background, clean_environment, run, run_many
 
 _READY = re.compile(r"^Afilnet emulator at (http://127\.0\.0\.1:(\d+)/api/) ")
@@ -117,10 +119,12 @@ def test_python_dash_m_is_the_afilnet_command() -> None:
         )
         if args == ["methods"]:
             assert by_module.returncode == 0
-            assert len(by_module.stdout.splitlines()) == 23
-            assert "group addcontactlist idgroup contacts" in by_module.stdout
+            listed = by_module.json()  # piped: JSON
+            assert len(listed) == len(METHODS) == 41
+            assert {"method": "group.addcontactlist", "params": "idgroup contacts",
+                    "result": "raw", "retried": "no"} in listed  # fmt: skip
         else:
-            assert by_module.returncode == 1
+            assert by_module.returncode == 2  # a usage error
             assert by_module.error_line.startswith("afilnet: error: unknown method nosuch.")
 
 
@@ -151,6 +155,6 @@ def test_without_uvicorn_only_the_emulator_commands_fail() -> None:
     served = run([], env, command=_without("uvicorn", ["emulator", "--port", "0"]))
 
     assert listed.returncode == 0
-    assert len(listed.stdout.splitlines()) == 23
+    assert len(listed.json()) == 41
     assert served.returncode == 2
     assert "pip install 'afilnet-async[emulator]'" in served.error_line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -95,22 +96,29 @@ def test_failed_rows_are_written_with_their_error_to_fix_and_reimport(
         ("", "No Number"),
         ("34x", "Typo"),
     ]
-    assert "not well formed" in failed[0]["error"]
-    assert "missing or empty" in failed[1]["error"]
-    assert "not well formed" in failed[2]["error"]
+    assert [r["line"] for r in failed] == ["3", "5", "8"]  # the lines of the input file
+    assert failed[0]["error"] == (
+        "line 3: mobile '12' has 2 digits; a mobile has 6 to 15 with its country code"
+    )
+    assert "mobile" in failed[1]["error"]
+    assert failed[1]["error"].startswith("line 5: ")
+    assert "holds 'x', which is not a digit" in failed[2]["error"]
 
     fixed = customers(3, start=100)
     for row, (mobile, _) in zip(failed, fixed, strict=True):
-        row["mobile"] = mobile  # the error column stays: the user only fixed the numbers
-    write_csv(workdir / "customers.failed.csv", ["mobile", "name", "error"],
-              [(r["mobile"], r["name"], r["error"]) for r in failed])  # fmt: skip
+        row["mobile"] = mobile  # error and line stay: the user only fixed the numbers
+    write_csv(workdir / "customers.failed.csv", ["mobile", "name", "error", "line"],
+              [(r["mobile"], r["name"], r["error"], r["line"]) for r in failed])  # fmt: skip
     emulator.recorder.clear()
 
     again = run(["import", "customers.failed.csv", "--group", str(idgroup)], account.env)
 
     assert again.returncode == 0, again.stderr
+    assert again.stderr == ""  # no warning about columns the group lacks: they were left out
     assert (again.json()["imported"], again.json()["failed"]) == (3, 0)
-    assert all("error" not in contact for contact in sent_contacts(emulator))
+    sent = sent_contacts(emulator)
+    assert len(sent) == 3
+    assert all("error" not in contact and "line" not in contact for contact in sent)
     stored = held(emulator, idgroup)
     assert sorted(c["mobile"] for c in stored) == sorted(m for m, _ in [*good, *fixed])
     assert len({c["mobile"] for c in stored}) == 7
@@ -231,20 +239,44 @@ def test_ctrl_c_without_a_journal_warns_that_a_rerun_resends(
     )
 
 
-def test_a_progress_bar_with_rows_per_second_on_a_terminal(account: Account, workdir: Path) -> None:
-    idgroup = new_group(account, "mobile")
-    write_csv(workdir / "list.csv", ["mobile"], [(m,) for m, _ in customers(300)])
+def test_a_progress_bar_with_labelled_counts_on_a_terminal(account: Account, workdir: Path) -> None:
+    idgroup = new_group(account, "mobile", contacts=[{"mobile": "34600000007"}])
+    rows = [(m,) for m, _ in customers(300)] + [("12",)]
+    write_csv(workdir / "list.csv", ["mobile"], rows)
 
     result, terminal = run_on_terminal(
-        ["import", "list.csv", "--group", str(idgroup), "--chunk-size", "50"],
+        ["import", "list.csv", "--group", str(idgroup), "--chunk-size", "50", "--skip-existing"],
         account.env,
         terminal="stderr",
         cwd=workdir,
     )
 
-    assert result.returncode == 0, terminal
-    assert result.json()["imported"] == 300  # the report on stdout (a pipe: JSON)
-    final = terminal.strip().splitlines()[-1]
-    assert final.startswith("importing")
-    assert "300/300" in final
-    assert "rows/s" in final
+    assert result.returncode == 1, terminal  # the row "12" failed
+    assert (result.json()["imported"], result.json()["skipped"]) == (299, 1)  # stdout: JSON
+    final = terminal.split("━ ")[-1]  # the last frame of the bar
+    assert final.startswith("rows 301/301 · imported 299 · failed 1 · skipped 1 · "), final
+    assert re.search(r" · [\d,]+ rows/s · elapsed 0:00:0\d · left 0:00:00", final), final
+    assert "1 row(s) failed: written with their errors to list.failed.csv" in terminal
+
+
+def test_no_progress_bar_when_stderr_is_piped(account: Account, workdir: Path) -> None:
+    idgroup = new_group(account, "mobile")
+    write_csv(workdir / "list.csv", ["mobile"], [(m,) for m, _ in customers(300)])
+
+    result = run(["import", "list.csv", "--group", str(idgroup)], account.env, cwd=workdir)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.json()["imported"] == 300
+
+
+def test_the_reports_warnings_are_printed_once_each(account: Account, workdir: Path) -> None:
+    idgroup = new_group(account, "mobile", "name")
+    write_csv(workdir / "more.csv", ["mobile", "name", "city"], [("34600000001", "Ann", "Vigo")])
+
+    result = run(["import", "more.csv", "--group", str(idgroup)], account.env, cwd=workdir)
+
+    assert result.returncode == 0, result.stderr
+    warning = "the group has no column for 'city': Afilnet will not store those values"
+    assert result.stderr.splitlines() == [f"afilnet: warning: {warning}"]  # not logged again
+    assert result.json()["warnings"] == [warning]

@@ -17,12 +17,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import anyio
 import attrs
 import httpx
 
 from ._compat import release_leftovers
 from .body import read_body
+from .deadline import Deadline
 from .envelope import decode_envelope, try_decode_error
 from .errors import (
     AfilnetConnectionError,
@@ -42,7 +42,7 @@ from .redaction import SECRET_PARAMS, redact_text
 from .retry import FailureKind, RetryPolicy, retry_after_seconds
 
 __all__ = [
-    "ATTEMPT_SCOPE",
+    "ATTEMPT_DEADLINE",
     "TOKEN_PENDING",
     "AttemptLimits",
     "CallEvent",
@@ -58,9 +58,9 @@ logger = logging.getLogger("afilnet_async")
 #: Set in a request's extensions while the OAuth2 flow has not sent the API request itself
 #: (only the token request): a failure then applied nothing.
 TOKEN_PENDING = "afilnet_async.token_pending"  # noqa: S105 (a key, not a secret)
-#: The cancel scope bounding an attempt (in its request's extensions): an auth flow tells the
-#: attempt's own deadline from a caller's cancellation by it.
-ATTEMPT_SCOPE = "afilnet_async.attempt_scope"
+#: The :class:`Deadline` bounding an attempt (in its request's extensions): an auth flow tells
+#: the attempt's own deadline from a caller's cancellation by it.
+ATTEMPT_DEADLINE = "afilnet_async.attempt_deadline"
 #: httpx exceptions raised before the request reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -179,8 +179,8 @@ async def _attempt(
     request.extensions = dict(request.extensions)
     failure: AfilnetError | None = None
     try:
-        with anyio.fail_after(limits.deadline) as scope:
-            request.extensions[ATTEMPT_SCOPE] = scope
+        async with Deadline(limits.deadline) as deadline:
+            request.extensions[ATTEMPT_DEADLINE] = deadline
             response = await http.send(request, auth=auth, stream=True, follow_redirects=False)
             try:
                 return await _read(response, limits)
@@ -298,9 +298,5 @@ def attempt_deadline(timeout: httpx.Timeout) -> float:
 
 def attempt_timed_out(request: httpx.Request) -> bool:
     """Whether ``request``'s attempt ran out of time (its own deadline, not a caller's cancel)."""
-    scope = request.extensions.get(ATTEMPT_SCOPE)
-    return (
-        isinstance(scope, anyio.CancelScope)
-        and scope.cancel_called
-        and anyio.current_time() >= scope.deadline
-    )
+    deadline = request.extensions.get(ATTEMPT_DEADLINE)
+    return isinstance(deadline, Deadline) and deadline.expired

@@ -50,6 +50,7 @@ __all__ = [
     "http_status_error",
     "new_request_id",
     "send_call",
+    "socket_timeouts",
     "transport_error",
 ]
 
@@ -294,6 +295,22 @@ def attempt_deadline(timeout: httpx.Timeout) -> float:
     """The whole-attempt deadline a timeout stands for: its largest set component."""
     parts = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
     return max(parts) if parts else math.inf
+
+
+def socket_timeouts(timeout: httpx.Timeout) -> dict[str, float | None]:
+    """The per-operation timeouts httpx is given: ``timeout``'s, less the read and write
+    timeouts the attempt's deadline already enforces (each costs a timer per operation).
+
+    Connect and pool timeouts stay: they apply only while connecting or waiting for a
+    connection, and their expiry proves that nothing was sent.
+    """
+    deadline = attempt_deadline(timeout)
+    socket = timeout.as_dict()
+    for phase in ("read", "write"):
+        value = socket[phase]
+        if value is None or value >= deadline:
+            socket[phase] = None
+    return socket
 
 
 def attempt_timed_out(request: httpx.Request) -> bool:

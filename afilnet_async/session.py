@@ -23,7 +23,15 @@ from .errors import AfilnetError, ClientClosedError
 from .params import encode_arguments
 from .readers import read_result
 from .retry import RetryPolicy
-from .sending import AttemptLimits, Hooks, Outgoing, attempt_deadline, new_request_id, send_call
+from .sending import (
+    AttemptLimits,
+    Hooks,
+    Outgoing,
+    attempt_deadline,
+    new_request_id,
+    send_call,
+    socket_timeouts,
+)
 from .spec import MethodSpec
 
 __all__ = ["Lifecycle", "Session"]
@@ -74,7 +82,7 @@ class Session:
 
     def __attrs_post_init__(self) -> None:
         extensions = {
-            "timeout": self.timeout.as_dict(),
+            "timeout": socket_timeouts(self.timeout),
             TOKEN_REFRESHES: self.policy.max_token_refreshes,
         }
         object.__setattr__(self, "_extensions", extensions)

@@ -410,13 +410,24 @@ class BulkSends:
             p.name: p.name for p in spec.params
         }
 
+        # A row's contact column (``email`` of an e-mail group) is its destination, never the
+        # parameter of the same name (Afilnet calls an e-mail's body ``email``).
+        contact_columns = frozenset(self._TO_FIELDS[1:])
+
         def prepare(position: int, row: Mapping[str, Any]) -> _Message:
             if not isinstance(row, Mapping):
                 raise ValidationError(
                     f"message {position + 1} is a {type(row).__name__}, not a mapping"
                 )
+            problem = getattr(row, "problem", None)  # read_contacts: a line of the wrong width
+            if problem:
+                raise ValidationError(f"message {position + 1}: {problem}")
             arguments = {wire_of[k]: v for k, v in common.items() if k in wire_of}
-            arguments |= {wire_of[k]: v for k, v in row.items() if k in wire_of and v is not None}
+            arguments |= {
+                wire_of[k]: v
+                for k, v in row.items()
+                if k in wire_of and v is not None and k not in contact_columns
+            }
             if "to" not in arguments:
                 found = next(
                     (row[k] for k in self._TO_FIELDS if row.get(k) not in (None, "")), None
@@ -427,6 +438,10 @@ class BulkSends:
                 arguments[self._TEXT_PARAM] = template.fill(row)
             elif self._TEXT_PARAM not in arguments and row.get("text") not in (None, ""):
                 arguments[self._TEXT_PARAM] = row["text"]
+            if arguments.get(self._TEXT_PARAM) in (None, ""):
+                raise ValidationError(
+                    f"message {position + 1}: no text (give text=..., or the row a 'text' column)"
+                )
             try:
                 params = encode_arguments(spec, arguments, default_country=country)
             except ValidationError as error:
@@ -453,9 +468,11 @@ class BulkSends:
         iterable of dicts: ``read_contacts(path)`` works), never one twice.
 
         A row gives the destination (``to``, or the channel's contact column: ``mobile`` /
-        ``email``) and the method's parameters under Afilnet's names (``sms``, ``subject``,
-        ``email``, ``from``...); ``text="Hola {name}"`` fills the message's text from the row's
-        fields instead; keywords (``from_="Shop"``, ``subject="News"``) apply to every row.
+        ``email``, which is always the address, never the e-mail's body), its text (a ``text``
+        column, or the method's own: ``sms``) and any other parameter under Afilnet's names
+        (``subject``, ``from``...); ``text="Hola {name}"`` fills every message's text from its
+        row's fields instead; keywords (``from_="Shop"``, ``subject="News"``) apply to every
+        row.
         At most ``concurrency`` sends are in flight, fewer while Afilnet answers 429;
         ``max_per_second`` caps the rate. ``journal`` names a file that records each message
         before it is sent and after it is confirmed: a re-run with the same journal and input

@@ -18,7 +18,7 @@ from ..auth import FormAuth
 from ..bulk import ImportReport
 from .context import CliState, pass_state
 from .importing import report_rows
-from .options import option
+from .options import dialect_option, option
 from .output import emit_summary, to_plain
 from .progress import BulkProgress
 
@@ -38,7 +38,8 @@ class DemoSummary:
     read_back: int
     server_peak_in_flight: int
     messages: int
-    credits: Decimal | None
+    credits: Decimal
+    credits_answered: bool  # false: the send's answer did not say (the balance's difference)
     balance_before: Decimal
     balance_after: Decimal
 
@@ -49,12 +50,14 @@ def generated_contacts(count: int) -> Iterator[dict[str, str]]:
         yield {"mobile": f"346{number:08d}", "name": f"Contact {number}"}
 
 
-async def run_demo(count: int, concurrency: int, state: CliState) -> DemoSummary:
-    """On a fresh in-process emulator: create a group, import ``count`` contacts, read them
-    back, send the group one SMS."""
+async def run_demo(
+    count: int, concurrency: int, state: CliState, dialect: str = "vendor"
+) -> DemoSummary:
+    """On a fresh in-process emulator answering in ``dialect``: create a group, import
+    ``count`` contacts, read them back, send the group one SMS."""
     from ..emulator import DEMO_BALANCE, DEMO_PASSWORD, DEMO_USER, Emulator, Faults
 
-    emulator = Emulator.demo(faults=Faults(latency=0.005))
+    emulator = Emulator.demo(faults=Faults(latency=0.005), dialect=dialect)
     account = emulator.state.find(DEMO_USER)
     if account is None:  # pragma: no cover - Emulator.demo() adds it
         raise click.ClickException("the emulator has no demo account")
@@ -93,7 +96,8 @@ async def run_demo(count: int, concurrency: int, state: CliState) -> DemoSummary
         read_back=len(stored),
         server_peak_in_flight=peak,
         messages=messages,
-        credits=sent.credits,
+        credits=sent.credits if sent.credits is not None else before.balance - after.balance,
+        credits_answered=sent.credits is not None,
         balance_before=before.balance,
         balance_after=after.balance,
     )
@@ -101,7 +105,9 @@ async def run_demo(count: int, concurrency: int, state: CliState) -> DemoSummary
 
 def _print_summary(summary: DemoSummary, concurrency: int, state: CliState) -> None:
     report = summary.report
-    credits = "unknown" if summary.credits is None else f"{to_plain(summary.credits):,}"
+    credits = f"{to_plain(summary.credits):,}"
+    if not summary.credits_answered:
+        credits += " (the balance's drop: the send's answer did not say)"
     lines = [
         ("contacts generated", f"{report.total:,}"),
         ("contacts imported", f"{report.imported:,}"),
@@ -150,14 +156,15 @@ def _print_summary(summary: DemoSummary, concurrency: int, state: CliState) -> N
     type=click.IntRange(1, 64),
     help="Import requests in flight at most.",
 )
+@dialect_option()
 @pass_state
-def demo(state: CliState, count: int, concurrency: int) -> None:
+def demo(state: CliState, count: int, concurrency: int, dialect: str) -> None:
     """Try the library on the built-in emulator: an import, then a group SMS.
 
     Generated contacts go into a new group on the in-process emulator (no account, no
     network), are read back, and the group is sent one SMS.
     """
-    summary = anyio.run(run_demo, count, concurrency, state)
+    summary = anyio.run(run_demo, count, concurrency, state, dialect)
     _print_summary(summary, concurrency, state)
     if summary.read_back != count or summary.report.imported != count:
         raise click.ClickException(f"read back {summary.read_back} of {count} contacts")

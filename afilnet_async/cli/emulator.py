@@ -18,12 +18,12 @@ import click
 
 from .context import CliState, pass_state
 from .errors import CliError
+from .options import dialect_option
 
 __all__ = ["emulator", "field_options"]
 
 #: Options of the command itself, never taken from a field.
 _OWN = frozenset({"host", "port", "seed", "dialect", "transcript"})
-_DIALECTS = ("vendor", "wrapped", "php", "terse")
 
 
 if TYPE_CHECKING:  # generic in click's stubs from 8.2 on; not subscriptable before
@@ -126,10 +126,7 @@ def _given(values: dict[str, Any], cls: type) -> dict[str, Any]:
     show_default="random",
     help="Seed the fault dice.",
 )
-@click.option(
-    "--dialect", default="vendor", show_default=True, type=click.Choice(_DIALECTS),
-    help="How the results the vendor leaves open are spelled.",
-)  # fmt: skip
+@dialect_option()
 @click.option(
     "--transcript", default=None, type=click.Path(exists=True, dir_okay=False),
     show_default="none",

@@ -11,9 +11,9 @@ it as it is (those two columns are left out when the group has no such columns).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import click
@@ -28,7 +28,9 @@ from .options import country_option, option, parse_encoding
 from .output import emit_summary
 from .progress import BulkProgress, import_counts
 
-__all__ = ["import_contacts", "report_rows"]
+__all__ = ["delimiter_option", "import_contacts", "report_rows"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
@@ -96,16 +98,21 @@ def report_rows(report: ImportReport) -> list[tuple[str, str]]:
     ]
 
 
+def delimiter_option() -> Callable[[F], F]:
+    """``--delimiter``: one character, or ``tab`` (default: sniffed)."""
+    return option(
+        "--delimiter",
+        default=None,
+        callback=_delimiter,
+        show_default="sniffed among , ; tab |",
+        help="The file's delimiter: one character, or tab.",
+    )
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @option("--group", "idgroup", required=True, type=click.IntRange(1), help="The group's id.")
-@option(
-    "--delimiter",
-    default=None,
-    callback=_delimiter,
-    show_default="sniffed among , ; tab |",
-    help="The file's delimiter: one character, or tab.",
-)
+@delimiter_option()
 @option(
     "--encoding",
     default="utf-8",

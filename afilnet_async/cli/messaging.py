@@ -1,13 +1,9 @@
-"""Sending: ``afilnet sms send``, ``sms send-group``, ``email send``, ``voice send``, and
-``afilnet status`` for delivery statuses.
+"""Sending: ``afilnet sms send``, ``sms send-group``, ``sms send-bulk``, ``email send``,
+``email send-bulk``, ``voice send``, and ``afilnet status`` for delivery statuses.
 
 Each send prints the message id(s) and the credits it cost. A send whose answer was lost
 may have gone out: the library raises ``OutcomeUnknownError`` and the command says, in one
-line, not to send it again blindly (exit 1).
-
-``afilnet sms send-bulk`` (many messages from a file, with the bulk progress bar of
-:mod:`.progress` and a report like :func:`.importing.report_rows`) belongs in the ``sms``
-group below once the library's ``send_bulk`` lands.
+line, not to send it again blindly (exit 1). The bulk sends are in :mod:`.bulk_sends`.
 """
 
 from __future__ import annotations
@@ -20,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from ..models import SendResult
+from .bulk_sends import bulk_send_options, run_send_bulk
 from .context import CliState, pass_state
 from .options import country_option, option
 from .output import wants_json
@@ -151,6 +148,27 @@ def send_sms_to_group(
     _emit_send(state, result)
 
 
+@sms.command("send-bulk")
+@bulk_send_options("sms")
+@option(
+    "--from",
+    "sender",
+    required=True,
+    help="The sender: a name of up to 11 letters and digits, or a number.",
+)
+@pass_state
+def send_sms_bulk(state: CliState, /, file: Path, sender: str, **options: Any) -> None:
+    """Send one SMS per row of a contact file (its mobile column), never one twice.
+
+    afilnet sms send-bulk customers.csv --from Shop --text 'Hola {name}' --journal sends.journal
+
+    Exits 0 when every row was sent; 1 otherwise: rows that were not sent go to
+    FILE.failed.csv (safe to send again), rows whose answer was lost to FILE.unknown.csv
+    (check their delivery first).
+    """
+    run_send_bulk(state, "sms", file, common={"from_": sender}, **options)
+
+
 @click.group()
 def email() -> None:
     """Send e-mail."""
@@ -197,6 +215,20 @@ def send_email(
         )
     )
     _emit_send(state, result)
+
+
+@email.command("send-bulk")
+@bulk_send_options("email")
+@option("--subject", required=True, help="The subject line (it may use {column} too).")
+@pass_state
+def send_email_bulk(state: CliState, /, file: Path, subject: str, **options: Any) -> None:
+    """Send one e-mail per row of a contact file (its email column), never one twice.
+
+    afilnet email send-bulk customers.csv --subject News --text '<p>Hola {name}</p>'
+
+    Exits 0 when every row was sent; 1 otherwise (see afilnet sms send-bulk --help).
+    """
+    run_send_bulk(state, "email", file, common={"subject": subject}, **options)
 
 
 @click.group()

@@ -16,8 +16,10 @@ import click
 from .context import CliState
 
 __all__ = [
+    "DIALECT_NAMES",
     "add_everywhere",
     "country_option",
+    "dialect_option",
     "option",
     "output_options",
     "parse_country",
@@ -26,6 +28,10 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The emulator's answer dialects (``afilnet_async.emulator.DIALECTS``, named here so that
+#: the CLI's help does not import the emulator).
+DIALECT_NAMES = ("vendor", "wrapped", "php", "terse")
 
 
 def option(*declarations: str, **settings: Any) -> Callable[[F], F]:
@@ -114,3 +120,13 @@ def parse_encoding(_: click.Context | None, param: click.Parameter | None, value
     except LookupError:
         raise click.BadParameter(f"unknown encoding {value!r}") from None
     return value
+
+
+def dialect_option() -> Callable[[F], F]:
+    """``--dialect NAME``: how the emulator spells the results the vendor leaves open."""
+    return option(
+        "--dialect",
+        default="vendor",
+        type=click.Choice(DIALECT_NAMES),
+        help="How the emulator spells the results the vendor's pages leave open.",
+    )

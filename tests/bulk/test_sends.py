@@ -23,6 +23,7 @@ from afilnet_async import (
     RetryPolicy,
     ServerError,
     ValidationError,
+    read_contacts,
 )
 from afilnet_async.bulk.sends import SendProgress, SendReport
 from afilnet_async.emulator import Emulator, Faults
@@ -190,6 +191,42 @@ async def test_e_mails_in_bulk() -> None:
     assert report.sent == 10
     destinations = sorted(m.destination for m in emu.state.messages.values())
     assert destinations[0] == "user0@example.com"
+
+
+async def test_an_e_mail_rows_email_column_is_its_address_never_its_body() -> None:
+    emu = account()
+    rows = [
+        {"email": "ana@example.com", "text": "<p>Hola Ana</p>"},
+        {"email": "bob@example.com"},  # no text: refused, nothing sent for it
+    ]
+    async with client_of(emu) as client:
+        report = await client.email.send_bulk(rows, subject="News")
+    assert (report.sent, report.failed) == (1, 1)
+    (message,) = emu.state.messages.values()
+    assert message.destination == "ana@example.com"
+    assert message.text.endswith("<p>Hola Ana</p>")
+    assert "no text" in str(report.outcomes[0].error)
+    assert report.outcomes[0].position == 1 and report.outcomes[0].fate == "failed"
+
+
+async def test_a_contact_files_bad_lines_fail_and_the_rest_go(tmp_path: Path) -> None:
+    emu = account()
+    path = tmp_path / "customers.csv"
+    path.write_bytes(
+        "\ufeffmobile;name\r\n600111222;Ana\r\n600111223;Bob;extra\r\n600111224;Eva\r\n".encode()
+    )
+    async with client_of(emu) as client:
+        with read_contacts(path) as rows:
+            report = await client.sms.send_bulk(
+                rows, text="Hola {name}", from_="Shop", default_country="ES"
+            )
+    assert (report.total, report.sent, report.failed) == (3, 2, 1)
+    (bad,) = report.outcomes
+    assert bad.line == 3 and "line 3 has 3 values" in str(bad.error)
+    assert sorted(m.destination for m in emu.state.messages.values()) == [
+        "34600111222",
+        "34600111224",
+    ]
 
 
 async def test_progress_is_reported_per_message() -> None:

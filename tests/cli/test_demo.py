@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
+from afilnet_async.cli.options import DIALECT_NAMES
+from afilnet_async.emulator import DIALECTS
+
 from .helpers import clean_environment, run
 
 
@@ -37,8 +42,16 @@ def test_the_demo_imports_reads_back_and_sends_the_group_an_sms() -> None:
     assert elapsed < 20, f"the demo took {elapsed:.1f} s"
 
 
-def test_the_demo_takes_its_size_and_concurrency_and_prints_json_when_piped() -> None:
-    result = run(["demo", "--contacts", "450", "--concurrency", "3"], clean_environment())
+def test_the_cli_offers_every_emulator_dialect() -> None:
+    assert tuple(DIALECTS) == DIALECT_NAMES
+
+
+@pytest.mark.parametrize("dialect", DIALECT_NAMES)
+def test_the_demo_takes_its_size_and_concurrency_and_prints_json_when_piped(dialect: str) -> None:
+    result = run(
+        ["demo", "--contacts", "450", "--concurrency", "3", "--dialect", dialect],
+        clean_environment(),
+    )
 
     assert result.returncode == 0, result.stderr
     summary = result.json()

@@ -200,9 +200,11 @@ class SmsAPI(BlockingNamespace[endpoints.SmsAPI]):
         iterable of dicts: ``read_contacts(path)`` works), never one twice.
 
         A row gives the destination (``to``, or the channel's contact column: ``mobile`` /
-        ``email``) and the method's parameters under Afilnet's names (``sms``, ``subject``,
-        ``email``, ``from``...); ``text="Hola {name}"`` fills the message's text from the row's
-        fields instead; keywords (``from_="Shop"``, ``subject="News"``) apply to every row.
+        ``email``, which is always the address, never the e-mail's body), its text (a ``text``
+        column, or the method's own: ``sms``) and any other parameter under Afilnet's names
+        (``subject``, ``from``...); ``text="Hola {name}"`` fills every message's text from its
+        row's fields instead; keywords (``from_="Shop"``, ``subject="News"``) apply to every
+        row.
         At most ``concurrency`` sends are in flight, fewer while Afilnet answers 429;
         ``max_per_second`` caps the rate. ``journal`` names a file that records each message
         before it is sent and after it is confirmed: a re-run with the same journal and input

@@ -157,16 +157,15 @@ async def test_single_flight_under_concurrency(make_client, api) -> None:
     serve(api, server)
     client = make_client("oauth2", max_retries=0)
     failures: list[BaseException] = []
-    calls = 0
+    calls = [0] * callers
     started = time.monotonic()
 
     async def caller(index: int) -> None:
-        nonlocal calls
         await anyio.sleep(index * 0.001)
         while time.monotonic() - started < duration:
             try:
                 await client.call("user", "getbalance")
-                calls += 1
+                calls[index] += 1
             except Exception as exc:  # every failure is a test failure, reported below
                 failures.append(exc)
             await anyio.sleep(0.2)
@@ -176,9 +175,9 @@ async def test_single_flight_under_concurrency(make_client, api) -> None:
             group.start_soon(caller, index)
     elapsed = time.monotonic() - started
 
-    print(f"{calls} calls in {elapsed:.2f}s, {api['token'].call_count} token requests")
+    print(f"{sum(calls)} calls in {elapsed:.2f}s, {api['token'].call_count} token requests")
     assert failures == []
-    assert calls >= callers * 10
+    assert min(calls) >= 2  # every caller got through, again and again, as tokens aged
     assert api["token"].call_count <= elapsed / lifetime + 2
     assert api["token"].call_count >= 3  # it did refresh as tokens aged
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Generator
 from typing import Any
 
 import pytest
+from figures import attach, collected
 
 from .helpers import FIGURES
 
@@ -18,11 +20,17 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport() -> Generator[None, Any, None]:
+    yield from attach(FIGURES, _show)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not FIGURES:
+    figures = collected(terminalreporter, "tests/hardening/")
+    if not figures:
         return
     terminalreporter.section("hardening figures")
-    for item in sorted(FIGURES):
+    for item in sorted(figures):
         terminalreporter.write_line(f"{item}:")
-        for name, value in FIGURES[item].items():
-            terminalreporter.write_line(f"    {name}: {_show(value)}")
+        for name, value in figures[item].items():
+            terminalreporter.write_line(f"    {name}: {value}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any
 
 import pytest
+from figures import attach, collected
 
 from .helpers import FIGURES, Case
 from .server import Behaviour, HostileServer
@@ -67,21 +68,27 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport() -> Generator[None, Any, None]:
+    yield from attach(FIGURES, _show)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not FIGURES:
+    figures = collected(terminalreporter, "tests/hostile/")
+    if not figures:
         return
     terminalreporter.section("hostile server figures")
-    for name in sorted(FIGURES):
-        figures = FIGURES[name]
+    for name in sorted(figures):
+        case = figures[name]
         head = ", ".join(
-            f"{key}={_show(figures[key])}"
+            f"{key}={case[key]}"
             for key in ("exception", "seconds", "peak_rss_mib", "rss_growth_mib")
-            if key in figures
+            if key in case
         )
         terminalreporter.write_line(f"{name}: {head}")
-        rest = {k: v for k, v in figures.items() if k not in _HEAD}
+        rest = {k: v for k, v in case.items() if k not in _HEAD}
         for key, value in rest.items():
-            terminalreporter.write_line(f"    {key}: {_show(value)}")
+            terminalreporter.write_line(f"    {key}: {value}")
 
 
 _HEAD = {"exception", "seconds", "peak_rss_mib", "rss_growth_mib"}

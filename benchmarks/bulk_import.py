@@ -148,11 +148,14 @@ async def cancellation(remote: RemoteEmulator, rows: int, journal_dir: Path) -> 
     }
 
 
-def _child_peak_rss(remote: RemoteEmulator, rows: int, from_file: bool) -> dict[str, float]:
+def _child_peak_rss(
+    remote: RemoteEmulator, rows: int, from_file: bool, check_duplicates: bool = True
+) -> dict[str, float]:
     """Peak RSS (MiB) of a fresh process importing ``rows`` contacts, and before the import:
     generated dicts, or a Spanish-Excel CSV read with read_contacts (``from_file``)."""
     command = [sys.executable, "-m", "benchmarks.bulk_import", "--memory-child", str(rows),
-               "--base-url", remote.base_url, *(["--from-file"] if from_file else [])]  # fmt: skip
+               "--base-url", remote.base_url, *(["--from-file"] if from_file else []),
+               *([] if check_duplicates else ["--no-duplicate-check"])]  # fmt: skip
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     figures: dict[str, float] = json.loads(output)
     return figures
@@ -160,11 +163,13 @@ def _child_peak_rss(remote: RemoteEmulator, rows: int, from_file: bool) -> dict[
 
 def memory(remote: RemoteEmulator, small: int, large: int) -> dict[str, Any]:
     """Peak RSS of the importing process for ``small`` and ``large`` streamed rows, from a
-    generator and from a CSV file (read_contacts, normalised mobiles, duplicates checked)."""
+    generator and from a CSV file (read_contacts, normalised mobiles), with duplicates checked
+    (the default) and, for the file, without (``check_duplicates=False``)."""
     figures: dict[str, Any] = {"rows": [small, large]}
-    for source, from_file in (("", False), ("file_", True)):
-        low = _child_peak_rss(remote, small, from_file)
-        high = _child_peak_rss(remote, large, from_file)
+    sources = (("", False, True), ("file_", True, True), ("file_unchecked_", True, False))
+    for source, from_file, check in sources:
+        low = _child_peak_rss(remote, small, from_file, check)
+        high = _child_peak_rss(remote, large, from_file, check)
         figures[f"{source}peak_rss_mib"] = [low["peak_rss_mib"], high["peak_rss_mib"]]
         figures[f"{source}before_import_mib"] = [low["before_mib"], high["before_mib"]]
         figures[f"{source}growth_mib"] = high["peak_rss_mib"] - low["peak_rss_mib"]
@@ -181,7 +186,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
-async def _memory_child(base_url: str, rows: int, from_file: bool) -> None:
+async def _memory_child(base_url: str, rows: int, from_file: bool, check: bool) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "contacts.csv"
         if from_file:
@@ -194,7 +199,7 @@ async def _memory_child(base_url: str, rows: int, from_file: bool) -> None:
             if from_file:
                 with read_contacts(path) as file_rows:
                     report = await client.group.import_contacts(
-                        idgroup, file_rows, main_field="mobile"
+                        idgroup, file_rows, main_field="mobile", check_duplicates=check
                     )
             else:
                 report = await client.group.import_contacts(
@@ -223,10 +228,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--from-file", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-duplicate-check", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
-        anyio.run(_memory_child, args.base_url, args.memory_child, args.from_file)
+        anyio.run(
+            _memory_child,
+            args.base_url,
+            args.memory_child,
+            args.from_file,
+            not args.no_duplicate_check,
+        )
         return 0
     print(json.dumps(anyio.run(run_all, args.quick), indent=2))
     return 0

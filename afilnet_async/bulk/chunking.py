@@ -102,6 +102,7 @@ class Chunker:
         payload_budget: int | None = None,
         journal_ranges: list[JournalRange] | None = None,
         existing: SeenValues | None = None,
+        check_duplicates: bool = True,
     ) -> None:
         self.checker = checker
         self.chunk_size = chunk_size
@@ -115,7 +116,7 @@ class Chunker:
         self.existing = existing
         #: The fields of the first valid rows (a file's rows share its header).
         self.field_names: set[str] = set()
-        self._seen = SeenValues()
+        self._seen = SeenValues() if check_duplicates else None
         self._rows: list[CheckedRow] = []
         self._start = 0
         self._size = _BRACKETS
@@ -171,7 +172,7 @@ class Chunker:
             return None
         # the first occurrence's file line (rows of one input all have one, or none do)
         number = checked.line if checked.line is not None else index + 1
-        first = self._seen.add(checked.main, number)
+        first = self._seen.add(checked.main, number) if self._seen is not None else None
         if first is not None:
             earlier = f"line {first}" if checked.line is not None else f"row {first}"
             why = f"{where(index, checked.line)}: duplicate of {earlier}"

@@ -76,6 +76,19 @@ async def test_duplicates_in_a_file_are_reported_with_the_line_of_the_first(
     ]
 
 
+async def test_without_the_duplicate_check_every_row_is_sent_as_it_is(
+    emu: Emulator, client: AfilnetClient
+) -> None:
+    """``check_duplicates=False`` (flat memory) leaves duplicates to Afilnet: all 5 rows go."""
+    idgroup = await new_group(client, ["mobile", "name"])
+    with read_contacts(FILES / "duplicates.csv") as rows:
+        report = await client.group.import_contacts(idgroup, rows, check_duplicates=False)
+    assert (report.total, report.imported, report.failed) == (5, 5, 0)
+    assert sorted(stored(emu, idgroup)) == [
+        "34600111222", "34600111222", "34600111223", "34600111223", "34600111224",
+    ]  # fmt: skip
+
+
 async def test_a_row_with_too_many_or_too_few_values_fails_and_the_rest_go_on(
     emu: Emulator, client: AfilnetClient
 ) -> None:

@@ -429,7 +429,7 @@ class ContactImports:
         as Afilnet wants it (``default_country``, else the client's, gives national mobile
         numbers their country code); a value an earlier row had is a duplicate. Such rows are
         reported failed, with their line, and not sent. Remembering every value costs about
-        30 bytes a row; ``check_duplicates=False`` keeps memory flat instead, for inputs known
+        35 bytes a row; ``check_duplicates=False`` keeps memory flat instead, for inputs known
         to hold each contact once. With ``skip_existing`` the group's
         contacts are read once and rows it already has are skipped (counted in ``skipped``).
         ``dry_run`` does everything but the sending.

@@ -659,6 +659,8 @@ _BALANCE_KEY_SET: Final = frozenset(_BALANCE_KEYS)
 def _balance_value(value: Any, nested: bool) -> Decimal:
     if isinstance(value, str):
         return _parse_amount(value)
+    if isinstance(value, list) and len(value) == 1 and not nested:  # [5], [{"balance": 5}]
+        return _balance_value(value[0], True)
     if not isinstance(value, dict):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _Misfit()

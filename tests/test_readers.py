@@ -85,6 +85,8 @@ BALANCES = [
     pytest.param({"data": {"balance": 5}}, D(5), id="nested-under-data"),
     pytest.param({"account": {"credits": "5"}, "user": "ann"}, D(5), id="nested-any-key"),
     pytest.param({"result": "5"}, D(5), id="result-key"),
+    pytest.param([1000], D(1000), id="list-of-one"),
+    pytest.param([{"balance": "3"}], D(3), id="list-of-one-object"),
 ]
 
 BAD_BALANCES = [
@@ -98,7 +100,8 @@ BAD_BALANCES = [
     pytest.param(float("inf"), "not a finite number", id="infinity"),
     pytest.param("NaN", "not a number", id="nan-text"),
     pytest.param("1e99999", "not a number", id="huge-exponent"),
-    pytest.param([1000], "(array of 1 item)", id="list"),
+    pytest.param([1000, 2000], "(array of 2 items)", id="list-of-two"),
+    pytest.param([[1000]], "(array of 1 item)", id="list-in-a-list"),
     pytest.param({}, "(empty object)", id="empty-object"),
     pytest.param({"name": PHONE}, "(object with keys: name)", id="no-balance-key"),
     pytest.param({"balance": True}, "balance is not a number (boolean)", id="bool-balance"),

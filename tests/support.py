@@ -20,7 +20,7 @@ from afilnet_async import (
     OAuth2Auth,
     QueryAuth,
 )
-from afilnet_async.spec import NAMESPACES, method
+from afilnet_async.spec import METHODS, NAMESPACES, method
 
 BASE_URL = "https://www.afilnet.com/api/"
 TOKEN_URL = BASE_URL + "oauth/token"
@@ -200,8 +200,32 @@ MESSAGING_EXAMPLES: dict[str, dict[str, Any]] = {
         "platformid": "77", "destination": "34600000000", **_TEMPLATE,
     },
 }  # fmt: skip
-#: Every method's example keyword arguments.
-EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {**DOCUMENTED_EXAMPLES, **MESSAGING_EXAMPLES}
+#: Kinds whose spec example (wire text) is a different Python value.
+_FROM_WIRE: dict[str, Callable[[str], Any]] = {
+    "id": int,
+    "flag": lambda text: text.strip().lower() in ("1", "true", "yes"),
+    "amount": float,
+    "fields": lambda text: text.split(","),
+}
+
+
+def spec_examples(qualname: str) -> dict[str, Any]:
+    """Keyword arguments made from the spec's ``example`` of each compulsory parameter: what a
+    method the tables above do not know (a new one) is called with."""
+    arguments: dict[str, Any] = {}
+    for param in method(qualname).params:
+        if not param.optional and param.example is not None:
+            convert = _FROM_WIRE.get(param.kind, str)
+            arguments[param.python_name] = convert(param.example)
+    return arguments
+
+
+#: Every method's example keyword arguments: the tables above, else the spec's examples.
+EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
+    spec.qualname: {**DOCUMENTED_EXAMPLES, **MESSAGING_EXAMPLES}.get(spec.qualname)
+    or spec_examples(spec.qualname)
+    for spec in METHODS
+}
 
 
 def coroutine(client: AfilnetClient, qualname: str) -> Callable[..., Awaitable[Any]]:

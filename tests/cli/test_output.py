@@ -13,6 +13,7 @@ import pytest
 
 from afilnet_async.cli.app import cli
 from afilnet_async.cli.options import walk
+from afilnet_async.spec import METHODS
 
 from .helpers import Account, Served, clean_environment, new_group, run, run_many, run_on_terminal
 
@@ -97,7 +98,7 @@ def test_json_or_table_wherever_the_flag_is(account: Account, group: int) -> Non
         assert result.returncode == 0, f"{name}: {result.stderr}"
 
     assert results["methods --json"].stdout == results["--json methods"].stdout
-    assert len(results["methods --json"].json()) == 41
+    assert len(results["methods --json"].json()) == len(METHODS)
     assert results["balance --table"].stdout == results["--table balance"].stdout
     assert "│ balance │ 250.5 │" in results["balance --table"].stdout
     assert results["list --table"].stdout == results["--table list"].stdout

@@ -24,7 +24,7 @@ from typing import Any
 
 import anyio
 import pytest
-from support import EXAMPLE_ARGUMENTS, PUBLIC_NAMES
+from support import EXAMPLE_ARGUMENTS
 
 from afilnet_async import (
     AfilnetClient as AsyncAfilnetClient,
@@ -46,7 +46,7 @@ from afilnet_async.blocking.endpoints import NAMESPACE_CLASSES
 from afilnet_async.blocking.portal import THREAD_NAME
 from afilnet_async.emulator import Emulator, Faults, RunningServer
 from afilnet_async.endpoints import NAMESPACE_CLASSES as ASYNC_NAMESPACE_CLASSES
-from afilnet_async.spec import METHODS, NAMESPACES, MethodSpec
+from afilnet_async.spec import METHODS, NAMESPACES, MethodSpec, method
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_PROCESS = "http://127.0.0.1/api/"
@@ -125,8 +125,9 @@ def plan(spec: MethodSpec, emu: Emulator) -> Plan:
 
 
 def _method(client: Any, qualname: str) -> Any:
-    namespace, name = PUBLIC_NAMES[qualname]
-    return getattr(getattr(client, namespace), name)
+    spec = method(qualname)
+    namespace = next(n.attribute for n in NAMESPACES if n.api_class == spec.api_class)
+    return getattr(getattr(client, namespace), spec.name)
 
 
 def run_blocking(client: AfilnetClient, steps: Plan) -> Any:

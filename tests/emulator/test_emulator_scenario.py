@@ -1,4 +1,4 @@
-"""Every method (41) with each of the four auth strategies, in each of the four answer dialects,
+"""Every method with each of the four auth strategies, in each of the four answer dialects,
 over loopback (uvicorn on 127.0.0.1), through the client's public API.
 
 A realistic day of a reseller: addresses and channels, a sub-account with a balance transfer
@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from support import EXAMPLE_ARGUMENTS, coroutine
 
 from afilnet_async import AfilnetClient, NotFoundError, PermissionDeniedError
 from afilnet_async.emulator import Emulator
@@ -218,6 +219,23 @@ async def _messaging_methods(client: AfilnetClient, emu: Emulator) -> None:
         assert "DELIVERED" in delivered and "UNKNOWN" in delivered and "PENDING" not in delivered
 
 
+async def _methods_added_since(client: AfilnetClient, emu: Emulator) -> None:
+    """A spec method this day does not use yet (a new one): called with its spec examples and
+    the ids of a group of its own, so that it is served in every strategy and dialect too."""
+    todo = [spec for spec in METHODS if spec.qualname not in emu.counters.by_method]
+    if not todo:
+        return
+    group = await client.group.create_group(name="new", type="mobile", fields=["mobile"])
+    await client.group.add_contact(idgroup=group.idgroup, contact={"mobile": "34600000099"})
+    assert group.idgroup is not None
+    known = {"idgroup": group.idgroup, "idcontact": min(emu.state.groups[group.idgroup].contacts)}
+    for spec in todo:
+        arguments = EXAMPLE_ARGUMENTS[spec.qualname]
+        await coroutine(client, spec.qualname)(
+            **arguments | {name: value for name, value in known.items() if name in arguments}
+        )
+
+
 @pytest.mark.parametrize("dialect", DIALECTS)
 async def test_every_method_with_every_strategy(
     emu: Emulator, connect: Callable[..., AfilnetClient], strategy: str, dialect: str
@@ -231,11 +249,12 @@ async def test_every_method_with_every_strategy(
             await _subaccount_methods(client, login, emu)
             await _group_methods(client, emu)
             await _messaging_methods(client, emu)
+            stored, sent = emu.counters.contacts_stored, emu.counters.messages_sent
+            await _methods_added_since(client, emu)
 
     assert set(emu.counters.by_method) == {spec.qualname for spec in METHODS}
     assert emu.counters.by_status.keys() == {200}
-    assert emu.counters.contacts_stored == 6
-    assert emu.counters.messages_sent == 19
+    assert (stored, sent) == (6, 19)
     assert emu.counters.duplicates() == {}
     if strategy == "oauth2":
         assert emu.counters.tokens_issued == 2  # the reseller, then the sub-account

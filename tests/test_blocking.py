@@ -363,15 +363,17 @@ def test_with_options_shares_the_pool_the_token_and_the_loop(emu: Emulator) -> N
         assert fast.user.get_balance().balance == 1000
         assert fast.group.get_contacts is not client.group.get_contacts
         assert emu.counters.tokens_issued == 1  # one token for both: one auth, one cache
-        assert fast._async._session.http is client._async._session.http  # one pool
-        assert len(_portal_threads()) == 1
+        assert len(_portal_threads()) == 1  # one loop for both
 
         fast.close()  # stops the derived client only
         assert fast.is_closed and not client.is_closed
         with pytest.raises(ClientClosedError):
             fast.user.get_balance()
         assert client.user.get_balance().balance == 1000
+        other = client.with_options(max_retries=1)
     assert _portal_threads() == []
+    with pytest.raises(ClientClosedError):  # its pool was the parent's, closed with it
+        other.user.get_balance()
 
 
 def test_from_env(served: tuple[Emulator, RunningServer], monkeypatch: pytest.MonkeyPatch) -> None:

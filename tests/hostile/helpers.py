@@ -13,6 +13,8 @@ import pytest
 
 from afilnet_async import AfilnetClient, FormAuth
 
+from .rss import proc_status, reset_peak_rss
+
 MIB = 2**20
 USER = "hostile@example.com"
 PASSWORD = "pw-S3cr3t-hostile!"
@@ -27,27 +29,6 @@ def record(case: str, **figures: Any) -> None:
 
 
 # --- memory --------------------------------------------------------------------------------
-
-
-def proc_status() -> dict[str, int]:
-    """VmRSS, VmHWM and VmSize of this process, in bytes (Linux /proc)."""
-    values: dict[str, int] = {}
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            name, _, rest = line.partition(":")
-            if name in ("VmRSS", "VmHWM", "VmSize"):
-                values[name] = int(rest.split()[0]) * 1024
-    return values
-
-
-def reset_peak_rss() -> bool:
-    """Reset VmHWM to the current RSS (``5`` into /proc/self/clear_refs); whether it worked."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        return False
-    return True
 
 
 # --- running one case ----------------------------------------------------------------------

@@ -20,29 +20,11 @@ import time
 from typing import Any
 
 import anyio
+from rss import proc_status, reset_peak_rss  # this script's directory
 
 from afilnet_async import AfilnetClient, FormAuth
 
 DEFAULT_LIMIT = 128 * 2**20  # the documented default, to size the address-space cap
-
-
-def _status() -> dict[str, int]:
-    values: dict[str, int] = {}
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            name, _, rest = line.partition(":")
-            if name in ("VmRSS", "VmHWM", "VmSize"):
-                values[name] = int(rest.split()[0]) * 1024
-    return values
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        return False
-    return True
 
 
 async def _main(config: dict[str, Any], out: dict[str, Any]) -> None:
@@ -58,11 +40,11 @@ async def _main(config: dict[str, Any], out: dict[str, Any]) -> None:
         client = AfilnetClient(auth, base_url=config["base_url"], **options)
     limit = config["max_response_bytes"] or DEFAULT_LIMIT
     async with client:
-        start = _status()
+        start = proc_status()
         cap = start["VmSize"] + limit + config["headroom"]
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-        out["peak_reset"] = _reset_peak()
-        out["start_rss"] = _status()["VmRSS"]
+        out["peak_reset"] = reset_peak_rss()
+        out["start_rss"] = proc_status()["VmRSS"]
         began = time.perf_counter()
         with anyio.move_on_after(config["bound"]) as scope:
             try:
@@ -78,7 +60,7 @@ async def _main(config: dict[str, Any], out: dict[str, Any]) -> None:
         out["error_at"] = time.monotonic()
         out["seconds"] = time.perf_counter() - began
         out["hung"] = scope.cancelled_caught
-        out["peak_rss"] = _status()["VmHWM"]
+        out["peak_rss"] = proc_status()["VmHWM"]
         await anyio.sleep(config["hold"])  # the connection must be closed by now, not at exit
 
 

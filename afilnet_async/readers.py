@@ -753,8 +753,13 @@ def _send_parts(value: Any, ids: list[str], depth: int) -> Decimal | None:
     credits = next((_amount_or_none(value[k]) for k in _SEND_CREDITS if k in value), None)
     before = len(ids)
     found = _first(value, _SEND_ID)
-    if found is not None and (messageid := _lenient_id(found[1])) is not None:
-        ids.append(messageid)  # one id, never split
+    if found is not None:
+        text = found[1]
+        parts = text.split(",") if isinstance(text, str) and "," in text else []
+        if parts and all(part.strip().isdigit() for part in parts):  # a group send: "1004,1005"
+            ids += _names(text)
+        elif (messageid := _lenient_id(text)) is not None:
+            ids.append(messageid)
     found = _first(value, _SEND_IDS)
     if found is not None:
         _send_parts(found[1], ids, depth + 1)
@@ -782,8 +787,9 @@ def _send_result(result: Any, request_id: str | None) -> SendResult:
     with numbers or text (the vendor's Node and PHP READMEs), the id also under ``idmessage``,
     ``message_id`` or ``id`` and several under ``messageids``; credits also under ``credit``,
     ``credits_spent`` or ``cost``, as a number or an amount text (``"0,055"``, ``"1 credits"``);
-    a bare id, text or number (WP SMS's reading), or several comma-separated; a list of any of
-    these, or an object keyed by message id (a group send), its credits summed.
+    a bare id, text or number (WP SMS's reading), or several comma-separated (also under
+    ``messageid``, when every part is a number: a group send); a list of any of these, or an
+    object keyed by message id (a group send), its credits summed.
     """
     ids: list[str] = []
     credits = _send_parts(result, ids, 0)

@@ -553,7 +553,6 @@ def test_the_client_mirrors_the_async_clients_api() -> None:
 def test_mypy_sees_the_models_not_coroutines(tmp_path: Path) -> None:
     """mypy (strict, the project's settings) reveals each blocking method as the async one
     with its Coroutine[..., Model] return unwrapped to Model."""
-    pytest.importorskip("mypy", reason="mypy comes with the dev extra")
     pairs = [(_namespace_of(s), s.name) for s in METHODS] + MIXIN_METHODS
     lines = [
         "from afilnet_async import AfilnetClient as AsyncClient, FormAuth",

@@ -285,7 +285,6 @@ def test_web_app_status_table() -> None:
 
 
 def test_the_examples_pass_mypy_strict() -> None:
-    pytest.importorskip("mypy", reason="mypy comes with the dev extra")
     result = subprocess.run(  # noqa: S603 (our own interpreter)
         [sys.executable, "-m", "mypy", *sorted(str(p) for p in EXAMPLES.glob("*.py"))],
         cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,

@@ -15,7 +15,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import httpx
@@ -163,15 +163,6 @@ def http_status_error(
     )
 
 
-async def _read(response: httpx.Response, limits: AttemptLimits) -> tuple[int, Any]:
-    """The answer's status and result, or the error it carries."""
-    body = await read_body(response, limits.max_response_bytes)
-    if response.is_success:
-        return response.status_code, decode_envelope(body, response.status_code)
-    try_decode_error(body, response.status_code)  # an Afilnet envelope in any status wins
-    raise http_status_error(response.status_code, response.headers, response.request.url)
-
-
 async def _attempt(
     http: httpx.AsyncClient, request: httpx.Request, auth: httpx.Auth | None,
     limits: AttemptLimits,
@@ -183,8 +174,14 @@ async def _attempt(
         async with Deadline(limits.deadline) as deadline:
             request.extensions[ATTEMPT_DEADLINE] = deadline
             response = await http.send(request, auth=auth, stream=True, follow_redirects=False)
-            try:
-                return await _read(response, limits)
+            try:  # the answer's status and result, or the error it carries
+                body = await read_body(response, limits.max_response_bytes)
+                if response.is_success:
+                    return response.status_code, decode_envelope(body, response.status_code)
+                try_decode_error(body, response.status_code)  # an Afilnet envelope wins
+                raise http_status_error(
+                    response.status_code, response.headers, response.request.url
+                )
             finally:
                 await response.aclose()
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
@@ -219,15 +216,15 @@ def _sent_summary(params: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in params.items() if k.lower() not in SECRET_PARAMS}
 
 
-@attrs.frozen
-class Outgoing:
-    """One call ready to go: its request, whether it is safe to repeat, and its id."""
+class Outgoing(NamedTuple):
+    """One call ready to go: its request, whether it is safe to repeat, and its id (a named
+    tuple: one is made per call, on the hot path)."""
 
     qualname: str
     request: httpx.Request
     idempotent: bool
     request_id: str
-    params: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    params: Mapping[str, str]
 
 
 async def send_call(

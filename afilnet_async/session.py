@@ -104,7 +104,7 @@ class Session:
             error.request_id = request_id
             raise
         call = Call(spec.api_class, spec.api_method, params)
-        result = await self.send(call, idempotent=spec.idempotent, request_id=request_id)
+        result = await self._send(call, self.policy, spec.idempotent, request_id)
         return read_result(spec.result, result, spec.qualname, request_id)
 
     async def send_once(self, call: Call) -> Any:
